@@ -1,0 +1,1 @@
+"""Receivers that end a user's sessions when they are deactivated or their password changes."""

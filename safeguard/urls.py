@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from safeguard.core import views as core_views
+
+admin.site.site_header = "Safeguard administration"
+admin.site.site_title = "Safeguard administration"
+
+api_v1 = [
+    path("", include("safeguard.core.api_urls")),
+    path("", include("safeguard.people.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", include("safeguard.core.urls")),
+    path("", include("safeguard.people.urls")),
+    path("api/v1/", include(api_v1)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "safeguard.core.views.bad_request"
+handler403 = "safeguard.core.views.permission_denied"
+handler404 = "safeguard.core.views.page_not_found"
+handler500 = "safeguard.core.views.server_error"
