@@ -222,7 +222,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Static files: GOV.UK Frontend's compiled CSS asks for /assets/fonts and /assets/images.
 STATIC_URL = "/assets/"
-STATIC_ROOT = VAR_DIR / "static"
+# Collected files are served from STATIC_ROOT in production; elsewhere WhiteNoise reads the finders.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "build" / "assets", BASE_DIR / "safeguard" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
@@ -270,8 +271,9 @@ TASKS = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "safeguard.core.api_auth.VerifiedSessionAuthentication",
+        # Token first: its WWW-Authenticate header makes a missing credential a 401, not a 403.
         "safeguard.core.api_auth.StrictTokenAuthentication",
+        "safeguard.core.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -287,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency children's safeguarding platform. Every read is scoped to the caller.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema holds no personal data, but there is no reason to show the API's shape to strangers.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -36,6 +36,7 @@ class AgencyFactory(DjangoModelFactory):
     class Meta:
         model = Agency
         django_get_or_create = ("name",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Test Agency {n}")
     sector = Sector.CHILDRENS_SOCIAL_CARE
