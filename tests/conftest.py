@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.personas import *  # noqa: F403 - the demo persona fixtures
 
 
 @pytest.fixture

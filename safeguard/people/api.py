@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from typing import cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from safeguard.core.api_errors import ErrorOut
+from safeguard.people.models import User
 
 
 class MembershipOut(serializers.Serializer):
@@ -42,9 +47,9 @@ class MeOut(serializers.Serializer):
 class MeView(APIView):
     """Who am I: the signed-in user, their agencies and roles."""
 
-    @extend_schema(responses=MeOut, operation_id="me_retrieve")
+    @extend_schema(responses={200: MeOut, 401: ErrorOut}, operation_id="me_retrieve")
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = cast(User, request.user)  # IsAuthenticated has refused anyone else
         memberships = user.memberships.filter(ended_on__isnull=True).select_related("agency", "team")
         board_roles = user.board_roles.filter(ended_on__isnull=True).select_related("board")
         subgroups = user.subgroup_memberships.filter(ended_on__isnull=True).select_related("subgroup__board")
