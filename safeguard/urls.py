@@ -1,7 +1,7 @@
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -10,7 +10,7 @@ from safeguard.core import views as core_views
 admin.site.site_header = "Safeguard administration"
 admin.site.site_title = "Safeguard administration"
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("safeguard.core.api_urls")),
     path("", include("safeguard.people.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -7,9 +7,21 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ErrorOut(serializers.Serializer):
+    """The body of every API error response, for the schema."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    # A field's messages are a list, or a nested object for a nested serializer. (DRF's metaclass moves
+    # declared fields out of the class, so this does not shadow Serializer.errors.)
+    errors = serializers.DictField(  # type: ignore[assignment]
+        required=False, help_text="Field name to its messages; present on 400 responses only."
+    )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -3,15 +3,26 @@
 `record_event` is called in the same transaction as the change it records. It refuses to write without
 an actor (a user) or a named system process, so every entry says who or what made the change. Each
 row's hash covers its content and the previous row's hash; `verify_chain` recomputes the chain and
-reports the first row that does not match.
+reports every row that does not match.
+
+Append-only is enforced by the database on PostgreSQL (migration 0002_audit_append_only installs a
+trigger that refuses UPDATE and DELETE); the hash chain makes tampering visible on any engine.
+
+Concurrency: every writer locks the single `AuditChainHead` row (SELECT ... FOR UPDATE) before it reads
+the previous hash, so two transactions can never extend the chain from the same entry; the second waits
+until the first commits or rolls back. On SQLite, whose write transactions are already serialised
+(`transaction_mode=IMMEDIATE` in settings), the lock is a no-op and the same guarantee holds.
+The cost is that audited writes are serialised through one row; that is the price of one total order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,16 +33,23 @@ from django.utils import timezone
 from safeguard.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
+HEAD_PK = 1
+
+# Dotted, lower-case names such as "action.evidence_accepted": searchable and stable.
+_ACTION_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+_ACTION_MAX_LENGTH: int = AuditEvent._meta.get_field("action").max_length or 100
+_PROCESS_MAX_LENGTH: int = AuditEvent._meta.get_field("system_process").max_length or 100
 
 
 class AuditError(Exception):
-    """An audit event that may not be written (no actor, or a malformed action name)."""
+    """An audit event that may not be written (no actor, a malformed action name, an unsaved target)."""
 
 
 def _canonical(event: AuditEvent) -> bytes:
     payload = {
         "sequence": event.sequence,
-        "at": event.at.isoformat(),
+        # Always UTC with microseconds, so the text is the same whichever engine or time zone read the row.
+        "at": event.at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor": event.actor_id,
         "system_process": event.system_process,
         "action": event.action,
@@ -50,7 +68,26 @@ def compute_hash(event: AuditEvent) -> str:
 
 def _json_safe(changes: Mapping[str, Any] | None) -> dict[str, Any]:
     # Round-trip through JSON now, so that the hash computed here equals the one recomputed from the row.
-    return json.loads(json.dumps(dict(changes or {}), cls=DjangoJSONEncoder))
+    try:
+        return json.loads(json.dumps(dict(changes or {}), cls=DjangoJSONEncoder))
+    except (TypeError, ValueError) as exc:
+        raise AuditError(f"An audit event's changes must be plain values (JSON): {exc}") from exc
+
+
+def _lock_head() -> AuditChainHead:
+    """Lock the head of the chain, creating it for an empty trail.
+
+    A missing head beside existing entries means someone removed it: refuse rather than start a second
+    chain that would hide whatever was cut from the end of the first.
+    """
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is not None:
+        return head
+    if AuditEvent.objects.exists():
+        raise AuditError("The audit chain head is missing; run verify_audit_chain before writing more.")
+    # get_or_create survives a concurrent first writer (it retries the read after an IntegrityError).
+    AuditChainHead.objects.get_or_create(pk=HEAD_PK, defaults={"sequence": 0, "hash": GENESIS_HASH})
+    return AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
 
 
 @transaction.atomic
@@ -63,30 +100,36 @@ def record_event(
     changes: Mapping[str, Any] | None = None,
     reason: str = "",
 ) -> AuditEvent:
-    """Append one event to the audit trail. Pass `actor` (a user) or `system_process` (e.g. "tick")."""
+    """Append one event to the audit trail. Pass `actor` (a user) or `system_process` (e.g. "tick").
+
+    An anonymous user counts as no actor. Raises AuditError, writing nothing, when the event cannot be
+    attributed or is malformed. Call it inside the transaction of the change it records.
+    """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    if actor is None and not system_process.strip():
+    system_process = (system_process or "").strip()
+    if actor is None and not system_process:
         raise AuditError("An audit event needs an actor or a named system process.")
-    if not action or " " in action:
+    if len(system_process) > _PROCESS_MAX_LENGTH:
+        raise AuditError(f"A system process name has at most {_PROCESS_MAX_LENGTH} characters.")
+    if not isinstance(action, str) or len(action) > _ACTION_MAX_LENGTH or not _ACTION_NAME.match(action):
         raise AuditError("An audit action is a dotted name such as 'action.evidence_accepted'.")
+    if target is not None and target.pk is None:
+        raise AuditError("An audit event's target must be saved first.")
+    safe_changes = _json_safe(changes)
 
     # Lock the head of the chain: two writers must not both extend the same previous hash.
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditChainHead.objects.create(pk=1, sequence=0, hash=GENESIS_HASH)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-
+    head = _lock_head()
     event = AuditEvent(
         sequence=head.sequence + 1,
         at=timezone.now(),
         actor=actor,
-        system_process=system_process.strip(),
+        system_process=system_process,
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
-        changes=_json_safe(changes),
-        reason=reason,
+        changes=safe_changes,
+        reason=reason or "",
         previous_hash=head.hash,
     )
     event.hash = compute_hash(event)
@@ -102,20 +145,64 @@ class ChainProblem:
     sequence: int
     problem: str
 
+    def __str__(self) -> str:
+        return f"#{self.sequence}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    entries: int
+    problems: tuple[ChainProblem, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
 
 def verify_chain(*, batch_size: int = 5000) -> Iterator[ChainProblem]:
-    """Yield every place where the stored chain does not match what its rows recompute to."""
-    expected_previous = GENESIS_HASH
-    expected_sequence = 1
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
-        if event.sequence != expected_sequence:
-            yield ChainProblem(event.sequence, f"expected entry #{expected_sequence}; entries are missing")
-        if event.previous_hash != expected_previous:
-            yield ChainProblem(event.sequence, "does not follow the previous entry (previous hash differs)")
-        if compute_hash(event) != event.hash:
-            yield ChainProblem(event.sequence, "content does not match its hash (the entry was altered)")
-        expected_previous = event.hash
-        expected_sequence = event.sequence + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.hash != expected_previous:
-        yield ChainProblem(head.sequence, "the last entries are missing (chain head differs)")
+    """Yield every place where the stored chain does not match what its rows recompute to.
+
+    Reads the trail in sequence order in batches, so memory stays flat over millions of rows.
+    """
+    yield from _ChainWalk().problems(batch_size=batch_size)
+
+
+def check_chain(*, batch_size: int = 5000) -> ChainReport:
+    """Walk the whole chain once: how many entries it holds and every problem found."""
+    walk = _ChainWalk()
+    problems = tuple(walk.problems(batch_size=batch_size))
+    return ChainReport(entries=walk.entries, problems=problems)
+
+
+class _ChainWalk:
+    def __init__(self) -> None:
+        self.entries = 0
+
+    def problems(self, *, batch_size: int) -> Iterator[ChainProblem]:
+        expected_previous = GENESIS_HASH
+        expected_sequence = 1
+        last_sequence = 0
+        for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size):
+            self.entries += 1
+            if event.sequence != expected_sequence:
+                missing = (
+                    f"#{expected_sequence}"
+                    if event.sequence == expected_sequence + 1
+                    else f"#{expected_sequence} to #{event.sequence - 1}"
+                )
+                yield ChainProblem(event.sequence, f"entries are missing before it ({missing})")
+            if event.previous_hash != expected_previous:
+                yield ChainProblem(
+                    event.sequence, "does not follow the previous entry (previous hash differs)"
+                )
+            if compute_hash(event) != event.hash:
+                yield ChainProblem(event.sequence, "content does not match its hash (the entry was altered)")
+            expected_previous = event.hash
+            expected_sequence = event.sequence + 1
+            last_sequence = event.sequence
+        head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+        if head is None:
+            if self.entries:
+                yield ChainProblem(last_sequence, "the chain head is missing")
+        elif head.sequence != last_sequence or head.hash != expected_previous:
+            yield ChainProblem(head.sequence, "the last entries are missing (chain head differs)")
