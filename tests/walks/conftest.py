@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.factories import AgencyFactory, BoardFactory, MembershipFactory
 from safeguard.people.models import Role
+from tests.factories import AgencyFactory, BoardFactory, MembershipFactory
 
 
 @dataclass

@@ -83,7 +83,13 @@ def clocks_for_owner(scenario: Any, n: int) -> None:
 
     rule, _ = TimescaleRule.objects.get_or_create(
         code="walk-rule",
-        defaults={"name": "Walk rule", "regime": "local", "start_event": "test", "unit": "working_days", "limit": 5},
+        defaults={
+            "name": "Walk rule",
+            "regime": "local",
+            "start_event": "test",
+            "unit": "working_days",
+            "limit": 5,
+        },
     )
     now = timezone.now()
     subject_type = ContentType.objects.get_for_model(scenario.owner)
@@ -108,7 +114,9 @@ register(RouteSpec("core:my_work", Access.SIGNED_IN, make_rows=clocks_for_owner)
 register(RouteSpec("people:sign_in", Access.PUBLIC, ok={"GET": 200}))
 register(RouteSpec("people:sign_out", Access.SIGNED_IN, ok={"POST": 302}))
 register(RouteSpec("people:account", Access.SIGNED_IN))
-register(RouteSpec("people:verify", Access.SIGNED_IN, ok={"GET": 302, "POST": 302}, note="no device: to set-up"))
+register(
+    RouteSpec("people:verify", Access.SIGNED_IN, ok={"GET": 302, "POST": 302}, note="no device: to set-up")
+)
 register(RouteSpec("people:verify_recovery", Access.SIGNED_IN, ok={"GET": 302, "POST": 302}))
 register(RouteSpec("people:change_password", Access.SIGNED_IN, ok={"GET": 200, "POST": 200}))
 register(RouteSpec("people:enrol", Access.SIGNED_IN, ok={"GET": 200, "POST": 200}))

@@ -32,8 +32,8 @@ def test_every_route_is_registered() -> None:
         for name, pattern in iter_named_routes()
         if not (name.startswith(EXCLUDED_PREFIXES) or pattern.startswith("admin/")) and name not in REGISTRY
     ]
-    assert not missing, "Routes the quality walks do not know; describe them in tests/walks/routes.py: " + ", ".join(
-        missing
+    assert not missing, (
+        "Routes the quality walks do not know; describe them in tests/walks/routes.py: " + ", ".join(missing)
     )
 
 
@@ -50,9 +50,7 @@ def test_every_api_operation_is_covered_by_a_registered_route(db) -> None:
     paths = {path for path in schema["paths"]}
     registered_patterns = {pattern for name, pattern in iter_named_routes() if name in REGISTRY}
     uncovered = [
-        path
-        for path in paths
-        if not any(_same_route(path, pattern) for pattern in registered_patterns)
+        path for path in paths if not any(_same_route(path, pattern) for pattern in registered_patterns)
     ]
     assert not uncovered, f"API operations outside the walks: {uncovered}"
 

@@ -45,7 +45,7 @@ def _production_check(*args: str) -> subprocess.CompletedProcess[str]:
         "ALLOWED_HOSTS": "safeguard.example.org",
         "PATH": "/usr/bin:/bin",
     }
-    return subprocess.run(  # noqa: S603 - fixed arguments
+    return subprocess.run(
         [sys.executable, "manage.py", *args], env=env, capture_output=True, text=True, check=False
     )
 
@@ -65,9 +65,14 @@ def test_production_settings_send_hsts() -> None:
 
 
 def test_production_refuses_to_start_with_debug_on() -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        env={"SAFEGUARD_ENV": "production", "DEBUG": "true", "SECRET_KEY": "z" * 60, "ALLOWED_HOSTS": "a.example"},
+        env={
+            "SAFEGUARD_ENV": "production",
+            "DEBUG": "true",
+            "SECRET_KEY": "z" * 60,
+            "ALLOWED_HOSTS": "a.example",
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -77,7 +82,7 @@ def test_production_refuses_to_start_with_debug_on() -> None:
 
 
 def test_production_refuses_to_start_with_the_default_secret() -> None:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         env={"SAFEGUARD_ENV": "production", "ALLOWED_HOSTS": "a.example"},
         capture_output=True,
