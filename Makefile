@@ -76,8 +76,11 @@ format: install-dev ## Format the code with ruff
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-typecheck: install-dev ## mypy on services and permissions
-	$(BIN)/mypy safeguard/core/audit.py safeguard/core/calendar.py safeguard/core/services.py safeguard/people/services.py safeguard/people/permissions.py
+# The typed core: every app's services and permissions, the audit trail and the working-day calendar.
+TYPED_MODULES = $(sort $(wildcard safeguard/*/services.py safeguard/*/permissions.py safeguard/core/audit.py safeguard/core/calendar.py))
+
+typecheck: install-dev ## mypy on services, permissions, the audit trail and the calendar
+	$(BIN)/mypy $(TYPED_MODULES)
 
 check-deploy: install ## Django's deployment checks with production settings
 	SAFEGUARD_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(64))') \

@@ -6,6 +6,7 @@ a mistyped `SAFEGUARD_REQUIRE_MFA=ture` must stop the service, not silently swit
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 
@@ -21,7 +22,7 @@ class Env:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def _raw(self, name: str) -> str | None:
+    def _raw(self, name: builtins.str) -> builtins.str | None:
         value = self.environ.get(name)
         if value is None or value.strip() == "":
             return None
@@ -35,7 +36,7 @@ class Env:
             return default  # type: ignore[return-value]
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: builtins.bool) -> builtins.bool:
         value = self._raw(name)
         if value is None:
             return default
@@ -46,12 +47,19 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no/on/off, not {value!r}.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def int(
+        self,
+        name: builtins.str,
+        default: builtins.int,
+        *,
+        minimum: builtins.int | None = None,
+        maximum: builtins.int | None = None,
+    ) -> builtins.int:
         value = self._raw(name)
         if value is None:
             return default
         try:
-            number = int(value)
+            number = builtins.int(value)
         except ValueError:
             raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
         if minimum is not None and number < minimum:
@@ -60,13 +68,15 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {number}.")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def list(self, name: builtins.str, default: builtins.list[builtins.str]) -> builtins.list[builtins.str]:
         value = self._raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(
+        self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str
+    ) -> builtins.str:
         value = self._raw(name)
         if value is None:
             return default

@@ -251,7 +251,9 @@ class Subgroup(models.Model):
     board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="subgroups")
     kind = models.CharField(max_length=40, choices=SubgroupKind.choices)
     name = models.CharField(max_length=200)
-    members = models.ManyToManyField(User, through="SubgroupMembership", related_name="subgroups")
+    members: models.ManyToManyField[User, SubgroupMembership] = models.ManyToManyField(
+        User, through="SubgroupMembership", related_name="subgroups"
+    )
 
     class Meta:
         ordering = ["board__name", "name"]
