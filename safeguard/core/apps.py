@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from safeguard.core import api_schema, inbox  # noqa: F401 - api_schema registers schema extensions
+        from safeguard.core import api_schema, inbox, tick  # noqa: F401 - api_schema registers schema extensions
 
         inbox.register_builtin_providers()
+        tick.register_builtin_jobs()

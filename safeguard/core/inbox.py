@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-
-from django.utils import timezone
 
 
 class Rag:
@@ -32,6 +30,9 @@ class WorkItem:
     due_at: datetime | None
     rag: str
     reference: str = ""
+    # How "due in ..." is counted for this item (a TimescaleUnit value) and in which calendar.
+    unit: str = "working_days"
+    jurisdiction: str = "ENG"
 
 
 InboxProvider = Callable[[Any], Iterable[WorkItem]]
@@ -44,10 +45,12 @@ def register(provider: InboxProvider) -> InboxProvider:
     return provider
 
 
-def _sort_key(item: WorkItem) -> tuple[int, datetime]:
-    # Items without a deadline come last; among the rest, the soonest first.
-    far = timezone.now().replace(year=9999)
-    return (0 if item.due_at else 1, item.due_at or far)
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+def _sort_key(item: WorkItem) -> tuple[int, datetime, str, str]:
+    # Items without a deadline come last; among the rest, the soonest first; ties in a stable order.
+    return (0 if item.due_at else 1, item.due_at or _FAR_FUTURE, item.kind, item.title)
 
 
 def items_for(user: Any) -> list[WorkItem]:

@@ -4,10 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from safeguard.core import inbox
-from safeguard.core.presenters import work_item_rows
+from safeguard.core.notifications import unread_notifications_for
+from safeguard.core.presenters import notification_rows, work_item_rows
+
+UNREAD_NOTIFICATIONS_SHOWN = 50
 
 
 @require_safe
@@ -20,8 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    rows = work_item_rows(inbox.items_for(request.user))
-    return render(request, "core/my_work.html", {"rows": rows})
+    """Everything due from the user, soonest first, then their unread notifications."""
+    now = timezone.now()
+    rows = work_item_rows(inbox.items_for(request.user), now=now)
+    notifications = notification_rows(unread_notifications_for(request.user)[:UNREAD_NOTIFICATIONS_SHOWN])
+    return render(request, "core/my_work.html", {"rows": rows, "notifications": notifications})
 
 
 @require_safe

@@ -11,21 +11,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import UserFactory
 
 RECOVERY_CODES = [f"recov{n:03d}" for n in range(10)]
-FAST_HASHERS = [
-    "django.contrib.auth.hashers.MD5PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:
-    """The test posture's MD5-first hashing, whatever SAFEGUARD_ENV the settings were imported under.
-
-    pytest-django imports the settings before the root conftest sets SAFEGUARD_ENV=test, so without this
-    every sign-in here would pay for Argon2 (test_passwords checks Argon2 itself).
-    """
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def current_code(device: TOTPDevice) -> str:
