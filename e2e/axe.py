@@ -91,14 +91,45 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page: Page, *, exclude: list[str] | None = None) -> None:
-    """Fail the test if axe finds any WCAG 2.2 AA violation on the current page."""
+def check_accessibility(page: Page, *, exclude: list[str] | None = None) -> list[dict[str, Any]]:
+    """Run axe on the current page, count the page as checked, and return the violations without failing.
+
+    For tests that collect what they find across many pages and report it all at the end (the walk).
+    """
     violations = axe_violations(page, exclude=exclude)
     tracker = getattr(page, "axe_tracker", None)
     if tracker is not None:
         tracker.mark_checked()
+    return violations
+
+
+def assert_accessible(page: Page, *, exclude: list[str] | None = None) -> None:
+    """Fail the test if axe finds any WCAG 2.2 AA violation on the current page."""
+    violations = check_accessibility(page, exclude=exclude)
     if violations:
         report = format_violations(violations)
         message = f"{len(violations)} accessibility violation(s) on {page.url}:\n{report}"
         print(message)
         raise AssertionError(message)
+
+
+TITLE_SUFFIX = " - Safeguard"
+
+
+def page_convention_problems(page: Page) -> list[str]:
+    """How the current page departs from the conventions every Safeguard page keeps (empty if it keeps them).
+
+    One <h1>; a <title> that names the page and ends with " - Safeguard"; the main content in
+    `<main id="main-content">`, where the skip link leads.
+    """
+    problems = []
+    headings = page.locator("h1").count()
+    if headings != 1:
+        problems.append(f"has {headings} <h1> elements; a page has exactly one")
+    title = page.title()
+    if not title.endswith(TITLE_SUFFIX) or not title.removesuffix(TITLE_SUFFIX).strip():
+        problems.append(f"title {title!r} does not name the page and end with {TITLE_SUFFIX!r}")
+    mains = page.locator("main#main-content").count()
+    if mains != 1:
+        problems.append(f'has {mains} <main id="main-content"> elements; the skip link needs exactly one')
+    return problems

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from e2e.axe import PageLoadTracker
+from tests.personas import demo  # noqa: F401 - the demo partnership and its personas, for walks and journeys
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse ORM calls there.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -77,7 +78,7 @@ def page(request: pytest.FixtureRequest, browser, live_server) -> Iterator[objec
     The tab records what would otherwise pass unnoticed, and the test fails at teardown if:
     - a page it loaded was never checked with `e2e.axe.assert_accessible` (every page must be);
     - a script error was raised, or the browser logged an error (a CSP refusal, say);
-    - a request for a static asset failed.
+    - a request for a static asset failed (a page link that starts a file download is not a failure).
     """
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900}
@@ -87,6 +88,8 @@ def page(request: pytest.FixtureRequest, browser, live_server) -> Iterator[objec
     tracker = PageLoadTracker()
     errors: list[str] = []
     failed_assets: list[str] = []
+    failed_requests: list[tuple[str, bool]] = []  # (url, was a navigation)
+    downloads: set[str] = set()
 
     def on_request(req) -> None:
         if req.is_navigation_request() and req.frame == tab.main_frame:
@@ -105,12 +108,16 @@ def page(request: pytest.FixtureRequest, browser, live_server) -> Iterator[objec
         if response.status >= 400 and response.request.resource_type != "document":
             failed_assets.append(f"{response.status} {response.url}")
 
+    def on_request_failed(req) -> None:
+        failed_requests.append((req.url, req.is_navigation_request()))
+
     tab.on("request", on_request)
     tab.on("framenavigated", on_navigated)
     tab.on("console", on_console)
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.on("response", on_response)
-    tab.on("requestfailed", lambda req: failed_assets.append(f"failed {req.url}"))
+    tab.on("requestfailed", on_request_failed)
+    tab.on("download", lambda download: downloads.add(download.url))
     tab.axe_tracker = tracker  # type: ignore[attr-defined]
     try:
         yield tab
@@ -124,6 +131,11 @@ def page(request: pytest.FixtureRequest, browser, live_server) -> Iterator[objec
         problems.append("pages loaded but never checked with axe: " + ", ".join(unchecked))
     if errors:
         problems.append("browser errors: " + "; ".join(errors))
+    # A link followed to a file (CSV, XLSX, PDF) starts a download and Chromium abandons the navigation: that
+    # is not a failed request. Anything else that failed is.
+    failed_assets.extend(
+        f"failed {url}" for url, navigation in failed_requests if not (navigation and url in downloads)
+    )
     if failed_assets:
         problems.append("failed requests: " + "; ".join(failed_assets))
     if problems:

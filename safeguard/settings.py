@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "safeguard.core",
     "safeguard.people",
+    "safeguard.reviews",
 ]
 
 MIDDLEWARE = [
@@ -236,7 +237,20 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# Evidence uploads: the types boards actually receive, and a size that keeps the server and backups sane.
+SAFEGUARD_EVIDENCE_TYPES = frozenset(
+    env.list(
+        "SAFEGUARD_EVIDENCE_TYPES",
+        ["pdf", "docx", "doc", "xlsx", "xls", "csv", "pptx", "odt", "ods", "txt", "png", "jpg", "jpeg"],
+    )
+)
+SAFEGUARD_EVIDENCE_MAX_BYTES = env.int("SAFEGUARD_EVIDENCE_MAX_MB", 20, minimum=1, maximum=200) * 1024 * 1024
+# Actions turn amber this many working days before they fall due.
+SAFEGUARD_ACTION_AMBER_WORKING_DAYS = env.int(
+    "SAFEGUARD_ACTION_AMBER_WORKING_DAYS", 10, minimum=0, maximum=120
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -279,7 +293,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "safeguard.core.api.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "safeguard.core.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -296,6 +310,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Document the standard error answers (400, 401, 403, 404, 415) on every operation.
+        "safeguard.core.api_schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

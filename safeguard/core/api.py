@@ -7,12 +7,15 @@ set `status` directly learns it at once and nothing is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import HiddenField
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
 
 UNEXPECTED_FIELD = "Unexpected field."
 READ_ONLY_FIELD = "This field is read-only."
@@ -53,3 +56,43 @@ class StrictSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class StrictModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """The same strictness for model-backed write serializers."""
+
+
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """`?limit=&offset=` paging that refuses what it cannot use, instead of guessing.
+
+    DRF's own class quietly ignores a `limit` or `offset` that is not a whole number, and passes any
+    offset to the database, where one past 64 bits is a server error. Here either is refused with a
+    400 field error, and the schema states the bounds.
+    """
+
+    max_limit = 500
+    max_offset = 1_000_000_000
+    _WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
+
+    def get_limit(self, request: Request) -> int | None:
+        return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+
+    def get_offset(self, request: Request) -> int:
+        return self._bounded(request, self.offset_query_param, 0, self.max_offset, 0)
+
+    def _bounded(self, request: Request, name: str, low: int, high: int, default: Any) -> Any:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        # ASCII digits only: int() would also take " 5", "1_0" and other scripts' digits.
+        if not self._WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
+            raise ValidationError(
+                {name: [ErrorDetail(f"Must be a whole number from {low} to {high}.", code="invalid")]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": self.max_offset},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters

@@ -1,4 +1,8 @@
-"""One shape for every API error: {"detail": "...", "code": "...", "errors": {field: [messages]}}."""
+"""One shape for every API error: {"detail": "...", "code": "...", "errors": {field: [messages]}}.
+
+A stale edit (safeguard.core.concurrency.StaleEdit) is a 409 with code "stale" and the record's current
+values under "current", so the client can show them and reapply its change.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from django.http import Http404
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from safeguard.core.concurrency import StaleEdit
 
 
 class ErrorOut(serializers.Serializer):
@@ -29,6 +35,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    if isinstance(exc, StaleEdit):
+        # Optimistic concurrency: the record changed since the client read it; nothing was written.
+        return Response(exc.payload(), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         # The same answer for "missing" and "not yours".
         return Response({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)

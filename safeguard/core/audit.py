@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -138,6 +138,59 @@ def record_event(
     head.hash = event.hash
     head.save(update_fields=["sequence", "hash"])
     return event
+
+
+@dataclass(frozen=True)
+class PendingEvent:
+    """One event of a batch for `record_events`: what `record_event` takes, less the actor."""
+
+    action: str
+    target: models.Model
+    changes: Mapping[str, Any] | None = None
+    reason: str = ""
+
+
+@transaction.atomic
+def record_events(*, actor: Any, events: Sequence[PendingEvent], batch_size: int = 1000) -> int:
+    """Append many events by one actor in order, exactly as repeated `record_event` calls would, in a few
+    bulk inserts. For imports, where thousands of rows are written in one transaction."""
+    if not events:
+        return 0
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise AuditError("An audit event needs an actor or a named system process.")
+    for pending in events:
+        if not _ACTION_NAME.match(pending.action) or len(pending.action) > _ACTION_MAX_LENGTH:
+            raise AuditError("An audit action is a dotted name such as 'action.evidence_accepted'.")
+        if pending.target.pk is None:
+            raise AuditError("An audit event's target must be saved first.")
+    head = _lock_head()
+    sequence, previous = head.sequence, head.hash
+    content_types: dict[type[models.Model], ContentType] = {}
+    rows = []
+    for pending in events:
+        model = type(pending.target)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        sequence += 1
+        event = AuditEvent(
+            sequence=sequence,
+            at=timezone.now(),
+            actor=actor,
+            system_process="",
+            action=pending.action,
+            target_type=content_types[model],
+            target_id=str(pending.target.pk),
+            changes=_json_safe(pending.changes),
+            reason=pending.reason or "",
+            previous_hash=previous,
+        )
+        event.hash = compute_hash(event)
+        previous = event.hash
+        rows.append(event)
+    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+    head.sequence, head.hash = sequence, previous
+    head.save(update_fields=["sequence", "hash"])
+    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from safeguard.core.registry import navigation_for
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Menu entries for the signed-in user's roles, marked active for the current section."""
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent when a static-file 404 is rendered before auth runs
+    if user is None or not user.is_authenticated:
         return {"navigation_items": []}
     items = []
     for item in navigation_for(request):

@@ -74,9 +74,12 @@ def field_params(bound: forms.BoundField) -> dict[str, Any]:
         }
     value = bound.value()
     if isinstance(widget, forms.Textarea):
+        # Rows go through the macro's own parameter; Django's default rows/cols attributes would repeat it.
+        rows = attributes.pop("rows", 5)
+        attributes.pop("cols", None)
         return {
             "macro": "textarea",
-            "params": {**common, "label": label, "value": value or "", "attributes": attributes},
+            "params": {**common, "label": label, "value": value or "", "rows": rows, "attributes": attributes},
         }
     input_type = getattr(widget, "input_type", "text")
     if input_type == "password":

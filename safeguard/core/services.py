@@ -53,6 +53,9 @@ def start_clock(
         raise ValidationError({"started_at": ["The start time must include a time zone."]})
     if not title.strip():
         raise ValidationError({"title": ["Say what is due."]})
+    if url and (not url.startswith("/") or url.startswith("//")):
+        # The link is placed in My work and in e-mails: only a path on this site, never another host.
+        raise ValidationError({"url": ["The link must be a path on this site, starting with a single /."]})
     clock = Clock(
         rule=timescale,
         subject=subject,

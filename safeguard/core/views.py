@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -43,22 +44,39 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _api_error(request: HttpRequest, status: int, detail: str, code: str) -> JsonResponse | None:
+    """Under /api/ every error is JSON in the API's one error shape, even when no view was reached."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return None
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    return _api_error(request, 404, "Not found.", "not_found") or render(
+        request, "errors/404.html", status=404
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/403.html", status=403)
+    return _api_error(request, 403, "You do not have permission to do that.", "permission_denied") or render(
+        request, "errors/403.html", status=403
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/400.html", status=400)
+    return _api_error(request, 400, "The request could not be understood.", "bad_request") or render(
+        request, "errors/400.html", status=400
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may be the database.
-    return render(request, "errors/500.html", status=500)
+    api = _api_error(request, 500, "Sorry, there is a problem with the service.", "server_error")
+    if api is not None:
+        return api
+    # Rendered without the request: no context processor, session or user lookup can fail here too.
+    return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)

@@ -32,6 +32,9 @@ def _duration(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+ACTIVITY_WRITE_INTERVAL = 60  # seconds
+
+
 class SessionLifetimeMiddleware:
     """End a session after SESSION_IDLE_TIMEOUT seconds without a request, or SESSION_ABSOLUTE_LIFETIME
     seconds after sign-in, whichever comes first.
@@ -65,7 +68,10 @@ class SessionLifetimeMiddleware:
                     request,
                     f"You were signed out after {_duration(settings.SESSION_IDLE_TIMEOUT)} without activity",
                 )
-            session[LAST_SEEN_AT] = now
+            # Write the activity stamp at most once a minute: a session write per page is a database write
+            # per page, and the idle limit does not need finer resolution.
+            if now - last_seen_at >= ACTIVITY_WRITE_INTERVAL or LAST_SEEN_AT not in session:
+                session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, message: str) -> HttpResponse:

@@ -27,3 +27,12 @@ def scenario(db) -> Scenario:
         wrong_role=MembershipFactory(agency=agency_a, role=Role.AUDITOR).user,
         outsider=MembershipFactory(agency=agency_b, role=Role.AGENCY_SAFEGUARDING_LEAD).user,
     )
+
+
+# --- reviews: actions --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _evidence_files_in_a_temporary_directory(settings, tmp_path) -> None:
+    """Evidence uploaded by the walks' builders lands in the test's own directory, not var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from bench.baseline import views
+
+urlpatterns = [
+    path("users/", views.UserList.as_view(), name="user_list"),
+    path("users/<int:pk>/", views.UserDetail.as_view(), name="user_detail"),
+    path("viewers/<int:target_type_id>/<str:target_id>/", views.ViewerList.as_view(), name="viewer_list"),
+    path("clocks/<int:owner_id>/", views.OpenClockList.as_view(), name="clock_list"),
+]
