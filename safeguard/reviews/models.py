@@ -118,19 +118,29 @@ class Review(models.Model):
         return {self.lead_board_id, *self.partner_boards.values_list("id", flat=True)}
 
 
-class ReviewStatusChange(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=ReviewStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ReviewStatus.choices)
+class StatusChange(models.Model):
+    """One immutable row of a status history: who moved the record from which state to which, when, why.
+
+    Each tracked model has its own subclass, with its own state vocabulary and foreign key."""
+
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+class ReviewStatusChange(StatusChange):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=ReviewStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ReviewStatus.choices)
 
 
 class Theme(models.Model):
@@ -305,19 +315,10 @@ class ActionPlanVersion(models.Model):
         return f"{self.plan} v{self.number}"
 
 
-class PlanStatusChange(models.Model):
+class PlanStatusChange(StatusChange):
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=PlanStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -547,19 +548,10 @@ class Reprogramming(models.Model):
         return f"{self.previous_due_date} -> {self.new_due_date}"
 
 
-class ActionStatusChange(models.Model):
+class ActionStatusChange(StatusChange):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
 
 
 # --- Tracker imports ----------------------------------------------------------------------------
