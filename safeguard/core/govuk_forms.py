@@ -79,7 +79,13 @@ def field_params(bound: forms.BoundField) -> dict[str, Any]:
         attributes.pop("cols", None)
         return {
             "macro": "textarea",
-            "params": {**common, "label": label, "value": value or "", "rows": rows, "attributes": attributes},
+            "params": {
+                **common,
+                "label": label,
+                "value": value or "",
+                "rows": rows,
+                "attributes": attributes,
+            },
         }
     input_type = getattr(widget, "input_type", "text")
     if input_type == "password":
