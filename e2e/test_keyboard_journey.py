@@ -14,6 +14,7 @@ from e2e.axe import assert_accessible, page_convention_problems
 from e2e.keyboard import assert_focus_visible, focused, tab_to
 from safeguard.core.models import TimescaleRule
 from safeguard.core.services import start_clock
+from safeguard.core.timescales import seed_default_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,7 +32,7 @@ def persona(demo):
     user = demo.mash_officer
     start_clock(
         system_process="e2e keyboard journey",
-        rule=TimescaleRule.objects.get(code="referral-decision"),
+        rule=_referral_decision_rule(),
         subject=demo.teams.liverpool_mash,
         started_at=timezone.now() - timedelta(days=10),
         owner=user,
@@ -77,13 +78,16 @@ def test_sign_in_open_my_work_and_an_item_with_the_keyboard_only(page, demo, per
     expect(page.locator("h1")).to_have_text("My work")
     assert_accessible(page)
 
-    # The skip link jumps past the header and navigation: the next Tab reaches the item, the first link in
-    # the page's main content.
+    # The skip link jumps past the header and navigation; Tab then reaches the table's scroll region (it is
+    # focusable so a narrow screen can scroll it by keyboard) and next the item, the first link in it.
     page.keyboard.press("Tab")
     assert focused(page)["text"] == "Skip to main content"
     _stop(page)
     page.keyboard.press("Enter")
     expect(page.locator("main#main-content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("main .sg-table-scroll").first).to_be_focused()
+    _stop(page)
     page.keyboard.press("Tab")
     item = page.locator("main table a", has_text=ITEM_TITLE)
     expect(item).to_be_focused()
@@ -97,3 +101,9 @@ def test_sign_in_open_my_work_and_an_item_with_the_keyboard_only(page, demo, per
     expect(page.locator("h1")).to_have_text("Your account")
     assert_accessible(page)
     assert not page_convention_problems(page)
+
+
+def _referral_decision_rule() -> TimescaleRule:
+    # Earlier transactional tests may have flushed the migration-seeded rules; put back any missing.
+    seed_default_rules(TimescaleRule, overwrite=False)
+    return TimescaleRule.objects.get(code="referral-decision")

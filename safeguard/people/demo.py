@@ -634,6 +634,12 @@ def load_demo_partnership(
 @transaction.atomic
 def load_demo(*, stdout: Writer | None = None, reset_passwords: bool = False) -> dict[str, Any]:
     """The partnership and then every registered loader, all in one transaction."""
+    from safeguard.core.models import TimescaleRule
+    from safeguard.core.timescales import seed_default_rules
+
+    # The demo's clocks need the default timescales; a database emptied since its migrations (a flushed
+    # test database, a wiped table) gets back any that are missing. Local changes are kept.
+    seed_default_rules(TimescaleRule, overwrite=False)
     partnership = load_demo_partnership(stdout=stdout, reset_passwords=reset_passwords)
     extras: dict[str, Any] = {}
     for loader in _loaders:

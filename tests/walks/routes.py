@@ -626,6 +626,9 @@ def _register_world(scenario: Any, state: str = "draft") -> dict[str, Any]:
     subgroup = SubgroupFactory(board=board)
     SubgroupMembershipFactory(subgroup=subgroup, user=owner)
     lead = MembershipFactory(agency=agency, role=Role.PRACTITIONER).user
+    # Another manager drafts and submits, so the owner (on the monitoring subgroup) may approve:
+    # nobody approves a plan they drafted.
+    drafter = BoardRoleFactory(board=board, role=Role.BOARD_BUSINESS_MANAGER).user
     today = timezone.localdate()
     review = services.register_review(
         actor=owner,
@@ -650,7 +653,7 @@ def _register_world(scenario: Any, state: str = "draft") -> dict[str, Any]:
         title="Register walk plan",
     )
     action = services.add_action(
-        actor=owner,
+        actor=drafter,
         plan=plan,
         title="Walk action",
         lead_officer=lead,
@@ -658,10 +661,10 @@ def _register_world(scenario: Any, state: str = "draft") -> dict[str, Any]:
         finding=finding,
     )
     services.add_success_criterion(
-        actor=owner, action=action, statement="Done", measure="Records", target="All"
+        actor=drafter, action=action, statement="Done", measure="Records", target="All"
     )
     if state in {"submitted", "approved"}:
-        services.submit_plan(actor=owner, plan=plan)
+        services.submit_plan(actor=drafter, plan=plan)
     if state == "approved":
         services.approve_plan(actor=owner, plan=plan)
     plan.refresh_from_db()
