@@ -1,7 +1,8 @@
 """API authentication: session (only once the second factor is done, where required) and tokens.
 
 Tokens are issued with `manage.py create_api_token EMAIL` and sent as `Authorization: Token <key>`.
-A malformed or unknown token is refused with 401 and a plain reason; it never falls back to anonymous.
+Only a digest of each key is stored (core.api_tokens). A malformed or unknown token is refused with 401
+and a plain reason; it never falls back to anonymous.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.request import Request
 
 TOKEN_KEYWORD = "Token"  # noqa: S105 - the scheme name, not a secret
-# rest_framework.authtoken keys are 40 hexadecimal characters.
+# Keys are 40 hexadecimal characters (core.api_tokens.KEY_BYTES).
 TOKEN_LENGTH = 40
 _HEX = frozenset("0123456789abcdefABCDEF")
 
@@ -61,4 +62,10 @@ class StrictTokenAuthentication(TokenAuthentication):
         # Refuse anything that cannot be a key before it reaches the database.
         if len(key) != TOKEN_LENGTH or not set(key) <= _HEX:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        return super().authenticate_credentials(key)
+        from safeguard.core.api_tokens import user_for_key
+
+        user = user_for_key(key.lower())
+        if user is None:
+            # One answer for an unknown key and a deactivated user's key: no probing which is which.
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return (user, None)

@@ -198,3 +198,22 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ApiToken(models.Model):
+    """A user's API key, stored only as its SHA-256 digest.
+
+    Keys are 160 random bits, so an unsalted digest cannot be reversed or guessed; a copy of the database
+    (a backup, a restore drill) therefore holds no usable key. The key is shown once, when issued.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token")
+    key_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"API token of user {self.user_id}"

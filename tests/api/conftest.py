@@ -3,12 +3,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+
+from safeguard.core.api_tokens import IssuedToken, issue_api_token
 
 
 @pytest.fixture
-def api_token(practitioner) -> Token:
-    return Token.objects.create(user=practitioner)
+def api_token(practitioner) -> IssuedToken:
+    return issue_api_token(user=practitioner, rotate=False, system_process="tests")
 
 
 @pytest.fixture

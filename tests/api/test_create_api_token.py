@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from safeguard.core.models import AuditEvent
+from safeguard.core.api_tokens import digest
+from safeguard.core.models import ApiToken, AuditEvent
 
 
 def _issue(*args: str) -> str:
@@ -23,24 +23,37 @@ def _issue(*args: str) -> str:
 def test_create_api_token_prints_a_new_key(practitioner) -> None:
     key = _issue("practitioner@example.test")
     assert re.fullmatch(r"[0-9a-f]{40}", key)
-    assert Token.objects.get(user=practitioner).key == key
+    assert ApiToken.objects.get(user=practitioner).key_digest == digest(key)
 
 
-def test_create_api_token_prints_the_same_key_again_without_rotate(practitioner) -> None:
-    assert _issue("practitioner@example.test") == _issue("practitioner@example.test")
-    assert Token.objects.filter(user=practitioner).count() == 1
+def test_create_api_token_stores_only_a_digest_of_the_key(practitioner) -> None:
+    key = _issue("practitioner@example.test")
+    stored = ApiToken.objects.values().get(user=practitioner)
+    assert key not in str(stored)
+
+
+def test_create_api_token_refuses_to_reissue_without_rotate(practitioner) -> None:
+    key = _issue("practitioner@example.test")
+    with pytest.raises(CommandError, match=r"already has an API key.*--rotate"):
+        _issue("practitioner@example.test")
+    assert list(ApiToken.objects.filter(user=practitioner).values_list("key_digest", flat=True)) == [
+        digest(key)
+    ]
+    assert AuditEvent.objects.filter(action="api_token.issued").count() == 1
 
 
 def test_create_api_token_matches_the_email_without_regard_to_case(practitioner) -> None:
     _issue("Practitioner@Example.TEST")
-    assert Token.objects.filter(user=practitioner).exists()
+    assert ApiToken.objects.filter(user=practitioner).exists()
 
 
 def test_create_api_token_rotate_replaces_the_key(practitioner) -> None:
     old = _issue("practitioner@example.test")
     new = _issue("practitioner@example.test", "--rotate")
     assert new != old
-    assert list(Token.objects.filter(user=practitioner).values_list("key", flat=True)) == [new]
+    assert list(ApiToken.objects.filter(user=practitioner).values_list("key_digest", flat=True)) == [
+        digest(new)
+    ]
 
 
 def test_create_api_token_rotate_stops_the_old_key_working(practitioner, client: Client) -> None:
@@ -74,7 +87,7 @@ def test_create_api_token_records_a_rotation(practitioner) -> None:
 def test_create_api_token_refuses_an_unknown_email(db) -> None:
     with pytest.raises(CommandError, match=r"No user has the e-mail address 'nobody@example\.test'"):
         _issue("nobody@example.test")
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
     assert not AuditEvent.objects.exists()
 
 
@@ -83,5 +96,18 @@ def test_create_api_token_refuses_an_inactive_user(practitioner) -> None:
     practitioner.save(update_fields=["is_active"])
     with pytest.raises(CommandError, match="inactive"):
         _issue("practitioner@example.test")
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_a_deactivated_users_key_is_refused(practitioner, client: Client) -> None:
+    key = _issue("practitioner@example.test")
+    practitioner.is_active = False
+    practitioner.save(update_fields=["is_active"])
+    assert client.get("/api/v1/me/", headers={"Authorization": f"Token {key}"}).status_code == 401
+
+
+def test_using_a_key_notes_when_it_was_last_used(practitioner, client: Client) -> None:
+    key = _issue("practitioner@example.test")
+    client.get("/api/v1/me/", headers={"Authorization": f"Token {key}"})
+    assert ApiToken.objects.get(user=practitioner).last_used_at is not None

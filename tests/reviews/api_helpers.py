@@ -8,19 +8,32 @@ from typing import Any
 
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from safeguard.core.api_tokens import digest, issue_api_token
+from safeguard.core.models import ApiToken
 from safeguard.reviews import services
 from safeguard.reviews.models import EvidenceKind, PlanKind, ReviewStatus, ReviewType
+
+_issued: dict[int, str] = {}
+
+
+def token_for(user: Any) -> str:
+    """A working key for `user`: the one issued earlier in this test if it still works, else a new one.
+    (Only digests are stored, so the tests remember the keys they were given.)"""
+    key = _issued.get(user.pk)
+    if key is not None and ApiToken.objects.filter(user=user, key_digest=digest(key)).exists():
+        return key
+    key = issue_api_token(user=user, rotate=True, system_process="tests").key
+    _issued[user.pk] = key
+    return key
 
 
 class Api:
     """A client that speaks to /api/v1/ with a persona's token."""
 
     def __init__(self, user: Any) -> None:
-        token, _ = Token.objects.get_or_create(user=user)
         self.user = user
-        self.client = Client(headers={"Authorization": f"Token {token.key}"})
+        self.client = Client(headers={"Authorization": f"Token {token_for(user)}"})
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.client.get(f"/api/v1{path}", params or {})

@@ -1,7 +1,8 @@
-"""`manage.py create_api_token EMAIL [--rotate]`: print the API token of an active user.
+"""`manage.py create_api_token EMAIL [--rotate]`: issue an API key for an active user and print it.
 
 The key alone goes to standard output, so a script can capture it; every issue is audited (the key
-never is). `--rotate` replaces an existing key, which stops the old one working at once.
+never is). Only a digest is stored, so a key is shown once: for a user who already has one, `--rotate`
+replaces it, which stops the old one working at once.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from rest_framework.authtoken.models import Token
 
-from safeguard.core.audit import record_event
+from safeguard.core.api_tokens import TokenExists, issue_api_token
 
 SYSTEM_PROCESS = "create_api_token"
 
 
 class Command(BaseCommand):
-    help = "Print the API token for the user with this e-mail address, creating it if needed."
+    help = "Issue an API key for the user with this e-mail address and print it (shown once)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="The user's sign-in e-mail address.")
@@ -29,21 +28,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, email: str, rotate: bool, **options: Any) -> None:
         user = self._active_user(email.strip())
-        with transaction.atomic():
-            if rotate:
-                replaced = Token.objects.filter(user=user).delete()[0] > 0
-                token = Token.objects.create(user=user)
-                created = True
-            else:
-                replaced = False
-                token, created = Token.objects.get_or_create(user=user)
-            record_event(
-                system_process=SYSTEM_PROCESS,
-                action="api_token.issued",
-                target=user,
-                changes={"new_key": created, "replaced_key": replaced},
-            )
-        self.stdout.write(token.key)
+        try:
+            issued = issue_api_token(user=user, rotate=rotate, system_process=SYSTEM_PROCESS)
+        except TokenExists:
+            raise CommandError(
+                f"{email!r} already has an API key. Keys are stored only as a digest and cannot be shown "
+                "again: use --rotate to replace it (the old key stops working)."
+            ) from None
+        self.stdout.write(issued.key)
 
     def _active_user(self, email: str) -> Any:
         user_model = get_user_model()
