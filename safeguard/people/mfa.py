@@ -2,7 +2,9 @@
 
 A user has the second factor once they hold a *confirmed* TOTP device. Enrolment creates an unconfirmed
 device, shows its secret (QR code and text) and confirms it only when the user proves their app produces
-the right code. Recovery codes are django-otp static tokens: each one is deleted when it is used.
+the right code. Recovery codes are django-otp static tokens: each one is deleted when it is used. The
+token column holds only a keyed digest of each code (`recovery_code_digest`), never the code itself, so a
+copy of the database does not hold working codes.
 
 Every verification locks the device row, so two requests racing with the same code cannot both pass, and
 django-otp's throttling (1, 2, 4, 8 ... seconds after successive failures) slows guessing down.
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import qrcode
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.timezone import now
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -113,13 +116,29 @@ def confirm_totp_device(*, user: User, token: str) -> tuple[Verification, list[s
 # --- Recovery codes ------------------------------------------------------------------------------------
 
 
+# django-otp's token column holds 16 characters: 64 bits of an HMAC keyed by SECRET_KEY. Without the key
+# a stolen digest says nothing; with it, each guess still costs an HMAC. Rotating SECRET_KEY therefore
+# voids recovery codes: users create new ones from their account page (their authenticator still works).
+RECOVERY_DIGEST_LENGTH = 16
+
+
+def recovery_code_digest(code: str) -> str:
+    """What is stored for a recovery code: a keyed digest of its normalised form."""
+    value = normalise_recovery_code(code)
+    return salted_hmac("safeguard.people.recovery-code", value, algorithm="sha256").hexdigest()[
+        :RECOVERY_DIGEST_LENGTH
+    ]
+
+
 def _replace_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes: set[str] = set()
     while len(codes) < RECOVERY_CODE_COUNT:
         codes.add(StaticToken.random_token())
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return sorted(codes)
 
 
@@ -188,7 +207,7 @@ def verify_recovery_code(*, user: User, code: str) -> Verification:
     wait = _wait_seconds(device)
     if wait:
         return Verification(Outcome.THROTTLED, device, wait)
-    if not device.verify_token(normalise_recovery_code(code)):
+    if not device.verify_token(recovery_code_digest(code)):
         return Verification(Outcome.WRONG, device)
     record_event(
         actor=user,

@@ -8,6 +8,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from safeguard.people.mfa import recovery_code_digest
 from tests.factories import UserFactory
 
 RECOVERY_CODES = [f"recov{n:03d}" for n in range(10)]
@@ -38,7 +39,7 @@ def totp_device(mfa_user) -> TOTPDevice:
 def recovery_codes(mfa_user, totp_device) -> list[str]:
     device = StaticDevice.objects.create(user=mfa_user, name="Recovery codes", confirmed=True)
     for code in RECOVERY_CODES:
-        StaticToken.objects.create(device=device, token=code)
+        StaticToken.objects.create(device=device, token=recovery_code_digest(code))
     return list(RECOVERY_CODES)
 
 
@@ -56,3 +57,15 @@ def verified(password_signed_in: Client, totp_device) -> Client:
     response = password_signed_in.post("/sign-in/two-factor/", {"code": current_code(totp_device)})
     assert response.status_code == 302
     return password_signed_in
+
+
+def codes_on_page(page: str) -> list[str]:
+    """The recovery codes listed on a "Save your recovery codes" page."""
+    import re
+
+    listing = re.search(r'<ol class="[^"]*sg-recovery-codes[^"]*"[^>]*>(.*?)</ol>', page, re.S)
+    return re.findall(r"<li>\s*([a-z0-9]+)\s*</li>", listing.group(1)) if listing else []
+
+
+def stored_recovery_tokens(user) -> set[str]:
+    return set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))

@@ -10,7 +10,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.core.models import AuditEvent
-from tests.people.conftest import current_code, sign_in
+from safeguard.people.mfa import recovery_code_digest
+from tests.people.conftest import codes_on_page, current_code, sign_in, stored_recovery_tokens
 
 VERIFY = "/sign-in/two-factor/"
 RECOVERY = "/sign-in/recovery-code/"
@@ -65,18 +66,32 @@ def test_correct_code_confirms_the_device_and_shows_ten_recovery_codes(signed_in
 
     device.refresh_from_db()
     page = response.content.decode()
-    codes = list(StaticToken.objects.filter(device__user=practitioner).values_list("token", flat=True))
+    codes = codes_on_page(page)
     assert device.confirmed
     assert _is_verified(signed_in)
     assert "Save your recovery codes" in page
-    assert len(codes) == 10
-    assert all(code in page for code in codes)
+    assert len(set(codes)) == 10
+    assert stored_recovery_tokens(practitioner) == {recovery_code_digest(code) for code in codes}
+
+
+def test_recovery_codes_are_stored_only_as_digests(signed_in: Client, practitioner) -> None:
+    signed_in.get(ENROL)
+    response = signed_in.post(ENROL, {"code": current_code(_pending_device(practitioner))}, follow=True)
+
+    stored = stored_recovery_tokens(practitioner)
+    assert stored
+    assert not any(
+        code in token or token in code
+        for code in codes_on_page(response.content.decode())
+        for token in stored
+    )
 
 
 def test_recovery_codes_are_shown_only_once(signed_in: Client, practitioner) -> None:
     signed_in.get(ENROL)
-    signed_in.post(ENROL, {"code": current_code(_pending_device(practitioner))}, follow=True)
-    codes = StaticToken.objects.filter(device__user=practitioner).values_list("token", flat=True)
+    enrolled = signed_in.post(ENROL, {"code": current_code(_pending_device(practitioner))}, follow=True)
+    codes = codes_on_page(enrolled.content.decode())
+    assert codes
 
     page = signed_in.get(CODES).content.decode()
 
@@ -243,11 +258,11 @@ def test_regenerating_recovery_codes_replaces_the_old_ones(
 ) -> None:
     response = verified.post(CODES, follow=True)
 
-    new_codes = set(StaticToken.objects.filter(device__user=mfa_user).values_list("token", flat=True))
     page = response.content.decode()
+    new_codes = set(codes_on_page(page))
     assert len(new_codes) == 10
     assert not new_codes & set(recovery_codes)
-    assert all(code in page for code in new_codes)
+    assert stored_recovery_tokens(mfa_user) == {recovery_code_digest(code) for code in new_codes}
     event = AuditEvent.objects.get(action="user.recovery_codes_regenerated")
     assert event.actor == mfa_user
     assert not any(code in str(event.changes) for code in new_codes)
@@ -259,8 +274,7 @@ def test_regenerating_recovery_codes_needs_the_second_factor_first(
     response = password_signed_in.post(CODES)
 
     assert response["Location"].startswith(VERIFY)
-    tokens = set(StaticToken.objects.filter(device__user=mfa_user).values_list("token", flat=True))
-    assert tokens == set(recovery_codes)
+    assert stored_recovery_tokens(mfa_user) == {recovery_code_digest(code) for code in recovery_codes}
 
 
 # --- Account page and the requirement ---------------------------------------------------------------------
