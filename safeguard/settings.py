@@ -165,6 +165,8 @@ LOGOUT_REDIRECT_URL = "people:sign_in"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME_SECONDS", 12 * 60 * 60, minimum=300)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# Database sessions with the user id in an indexed column, so ending a user's sessions is one DELETE.
+SESSION_ENGINE = "safeguard.people.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION

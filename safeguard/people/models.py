@@ -6,10 +6,11 @@ boards they serve (BoardRole) and which subgroups they sit on (SubgroupMembershi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -283,3 +284,22 @@ class SubgroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.subgroup}{' (chair)' if self.is_chair else ''}"
+
+
+class UserSession(AbstractBaseSession):
+    """A browser session (people.sessions.SessionStore) with its signed-in user's id beside the signed blob,
+    indexed, so a user's sessions are found without decoding every session."""
+
+    user_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        db_table = "people_user_session"
+
+    def __str__(self) -> str:
+        return f"Session of user {self.user_id}"
+
+    @classmethod
+    def get_session_store_class(cls) -> Any:
+        from safeguard.people.sessions import SessionStore
+
+        return SessionStore

@@ -7,11 +7,11 @@ import time
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from safeguard.core.models import AuditEvent
+from safeguard.people.models import UserSession
 from safeguard.people.services import deactivate_user
 from safeguard.people.signals import LAST_SEEN_AT, SIGNED_IN_AT
 from tests.people.conftest import sign_in
@@ -34,7 +34,9 @@ def _is_signed_in(client: Client) -> bool:
 
 
 def _sessions_of(user) -> int:
-    return sum(1 for s in Session.objects.all() if s.get_decoded().get(SESSION_KEY) == str(user.pk))
+    stored = [s for s in UserSession.objects.all() if s.get_decoded().get(SESSION_KEY) == str(user.pk)]
+    assert all(s.user_id == user.pk for s in stored)
+    return len(stored)
 
 
 @pytest.fixture
@@ -196,3 +198,20 @@ def test_saving_an_active_user_leaves_their_sessions(browser: Client, practition
     practitioner.save()
 
     assert _sessions_of(practitioner) == 1
+
+
+def test_ending_a_users_sessions_costs_the_same_queries_however_many_sessions_exist(
+    practitioner, password, django_assert_num_queries
+) -> None:
+    from safeguard.people.services import end_sessions
+
+    for _ in range(5):
+        assert sign_in(Client(), practitioner.email, password).status_code == 302
+    assert UserSession.objects.filter(user_id=practitioner.pk).count() == 5
+    with django_assert_num_queries(1):  # one DELETE, however many sessions
+        assert end_sessions(practitioner) == 5
+    assert not UserSession.objects.filter(user_id=practitioner.pk).exists()
+
+
+def test_the_signed_in_user_is_stored_beside_the_session(browser: Client, practitioner) -> None:
+    assert UserSession.objects.get(session_key=browser.session.session_key).user_id == practitioner.pk
