@@ -62,9 +62,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _api_error(request, 403, "You do not have permission to do that.", "permission_denied") or render(
-        request, "errors/403.html", status=403
-    )
+    # Services refuse with a sentence written for the person ("Only the monitoring subgroup, outside the
+    # owning agency, can accept evidence."): show it, so they learn who can, not just that they cannot.
+    reason = str(exception or "").strip()
+    return _api_error(
+        request, 403, reason or "You do not have permission to do that.", "permission_denied"
+    ) or render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
