@@ -7,7 +7,7 @@ makes that one DELETE. This is the extension Django documents for database-backe
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
@@ -21,7 +21,7 @@ class SessionStore(DatabaseSessionStore):
         return UserSession
 
     def create_model_instance(self, data: dict[str, Any]) -> UserSession:
-        instance = super().create_model_instance(data)
+        instance = cast(UserSession, super().create_model_instance(data))
         user_id = data.get(SESSION_KEY)
         try:
             instance.user_id = int(user_id) if user_id is not None else None
