@@ -31,6 +31,9 @@ the date range it needs and passes it in as `calendar=`, so the query count stay
 from __future__ import annotations
 
 import calendar as std_calendar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -214,12 +217,45 @@ def end_of_day(d: date) -> datetime:
     return datetime.combine(d, time.max, tzinfo=LONDON)
 
 
+# Within one request (or one tick) every caller shares one calendar per jurisdiction, so the overrides
+# are read once however many modules count working days for the page (My work asks every app).
+_shared: ContextVar[dict[str, WorkingCalendar] | None] = ContextVar("safeguard_calendars", default=None)
+
+
+@contextmanager
+def shared_calendars() -> Iterator[None]:
+    """Share calendars between every caller inside the block (the request middleware and the tick use it)."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def forget_shared_calendars() -> None:
+    """Drop the calendars shared in this block: an override changed, so they must be read again."""
+    shared = _shared.get()
+    if shared is not None:
+        shared.clear()
+
+
+def calendar_for(jurisdiction: str) -> WorkingCalendar:
+    """The jurisdiction's calendar: the one shared in this request or tick, or a new one outside them."""
+    shared = _shared.get()
+    if shared is None:
+        return WorkingCalendar(jurisdiction)
+    calendar = shared.get(jurisdiction)
+    if calendar is None:
+        calendar = shared[jurisdiction] = WorkingCalendar(jurisdiction)
+    return calendar
+
+
 def _calendar(jurisdiction: str, calendar: WorkingCalendar | None) -> WorkingCalendar:
     if calendar is not None:
         if calendar.jurisdiction != jurisdiction:
             raise ValueError("The calendar passed in is for a different jurisdiction.")
         return calendar
-    return WorkingCalendar(jurisdiction)
+    return calendar_for(jurisdiction)
 
 
 def is_working_day(d: date, *, jurisdiction: str = "ENG", calendar: WorkingCalendar | None = None) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from safeguard.core.calendar import LONDON, WorkingCalendar
+from safeguard.core.calendar import LONDON, WorkingCalendar, calendar_for
 from safeguard.core.inbox import Rag, WorkItem
 from safeguard.core.models import Clock
 
@@ -31,7 +31,7 @@ class CalendarSet:
 
     def get(self, jurisdiction: str) -> WorkingCalendar:
         if jurisdiction not in self._calendars:
-            self._calendars[jurisdiction] = WorkingCalendar(jurisdiction)
+            self._calendars[jurisdiction] = calendar_for(jurisdiction)
         return self._calendars[jurisdiction]
 
     def preload_for(self, clocks: Iterable[Clock], *, now: datetime) -> None:
@@ -57,7 +57,7 @@ def clock_rag(clock: Clock, *, now: datetime | None = None, calendar: WorkingCal
         return Rag.BLUE
     if now > clock.due_at:
         return Rag.RED
-    calendar = calendar or WorkingCalendar(clock.jurisdiction)
+    calendar = calendar or calendar_for(clock.jurisdiction)
     # Amber when the amber window, counted from now in the rule's unit, reaches the due time.
     window_end = calendar.due_at(clock.rule.unit, clock.rule.amber_within, now)
     return Rag.AMBER if window_end >= clock.due_at else Rag.GREEN

@@ -23,3 +23,16 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
             response["Pragma"] = "no-cache"
         return response
+
+
+class SharedCalendarMiddleware:
+    """One working-day calendar per jurisdiction for the whole request (see core.calendar.calendar_for)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from safeguard.core.calendar import shared_calendars
+
+        with shared_calendars():
+            return self.get_response(request)

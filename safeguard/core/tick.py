@@ -59,17 +59,20 @@ class TickResult:
 
 def run_jobs(*, now: datetime | None = None, only: list[str] | None = None) -> TickResult:
     """Run each registered job once at `now` (default: the current time)."""
+    from safeguard.core.calendar import shared_calendars
+
     now = now or timezone.now()
     result = TickResult()
-    for name, fn in list(_jobs.items()):
-        if only is not None and name not in only:
-            continue
-        try:
-            result.done[name] = fn(now=now) or 0
-        except Exception as exc:
-            # Log the job and the kind of failure only: messages may carry record details.
-            logger.exception("Tick job %s failed", name)
-            result.failed[name] = type(exc).__name__
+    with shared_calendars():
+        for name, fn in list(_jobs.items()):
+            if only is not None and name not in only:
+                continue
+            try:
+                result.done[name] = fn(now=now) or 0
+            except Exception as exc:
+                # Log the job and the kind of failure only: messages may carry record details.
+                logger.exception("Tick job %s failed", name)
+                result.failed[name] = type(exc).__name__
     return result
 
 

@@ -341,3 +341,24 @@ def test_a_working_hours_timescale_counts_office_hours(db) -> None:
 def test_an_unknown_unit_is_refused(db) -> None:
     with pytest.raises(ValueError, match="Unknown timescale unit"):
         due_at("fortnights", 1, london(2015, 4, 2, 10), "ENG")
+
+
+def test_calendars_are_shared_within_a_block_and_read_once(db, django_assert_num_queries) -> None:
+    from safeguard.core.calendar import shared_calendars
+
+    with shared_calendars(), django_assert_num_queries(1):
+        add_working_days(date(2026, 12, 1), 5)
+        add_working_days(date(2026, 12, 2), 5)
+        is_working_day(date(2026, 12, 3))
+
+
+def test_a_changed_override_is_seen_inside_a_shared_block(db) -> None:
+    from safeguard.core.calendar import shared_calendars
+    from safeguard.core.models import CalendarOverride
+
+    with shared_calendars():
+        assert is_working_day(date(2026, 12, 3))
+        CalendarOverride.objects.create(
+            jurisdiction="ENG", date=date(2026, 12, 3), is_working_day=False, reason="Snow closure"
+        )
+        assert not is_working_day(date(2026, 12, 3))
