@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "safeguard.core",
     "safeguard.people",
     "safeguard.reviews",
+    "safeguard.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("safeguard.core.api_urls")),
     path("", include("safeguard.people.api_urls")),
     path("", include("safeguard.reviews.api_urls")),
+    path("", include("safeguard.monitoring.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The Swagger page's own <style> block needs inline styles; scripts stay 'self' (the split view
     # serves its init script from a URL), and only this one view is relaxed.
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("", include("safeguard.people.urls")),
     path("", include("safeguard.reviews.urls")),
+    path("", include("safeguard.monitoring.urls")),
     path("api/v1/", include(api_v1)),
     path("healthz", core_views.healthz, name="healthz"),
     # One door in: the admin's own login would bypass the e-mail lockout and the second factor.

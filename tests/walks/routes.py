@@ -854,3 +854,12 @@ register(
     )
 )
 register(RouteSpec("reviews:import_progress", Access.OBJECT, make_kwargs=_tracker_import_kwargs))
+
+
+# --- monitoring: each part registers its routes in its own file ---------------------------------
+
+from tests.walks import (  # noqa: E402, F401
+    routes_monitoring_api,
+    routes_monitoring_pages,
+    routes_monitoring_reports,
+)
