@@ -1,8 +1,9 @@
 """Who may see and do what in monitoring.
 
 Reads: a board's schedules, cycles, meetings, snapshots and reports are seen by the people who serve the
-board (a board role or a seat on one of its subgroups); an update request is also seen by its owner; a
-delivered report by the people who serve the board it went to.
+board (a board role or a seat on one of its subgroups); an update request is also seen by whoever may
+answer it (its addressee, the action's lead officer, the owning agency's safeguarding leads); a delivered
+report by the people who serve the board it came from or went to, and by its recipients.
 
 Writes: the board's business manager, chair or a subgroup chair run schedules and cycles and send
 reports; the chair of the monitoring subgroup (or the board's managers) plan meetings and keep the

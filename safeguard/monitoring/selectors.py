@@ -87,7 +87,9 @@ def my_requests(user: Any, *, cycle_id: int | None = None) -> QuerySet[UpdateReq
     from safeguard.reviews.permissions import _lead_agencies
 
     qs = UpdateRequest.objects.filter(cycle__status=CycleStatus.OPEN).filter(
-        Q(owner=user) | Q(action__plan__owner_agency_id__in=_lead_agencies(user))
+        Q(owner=user)
+        | Q(action__lead_officer=user)
+        | Q(action__plan__owner_agency_id__in=_lead_agencies(user))
     )
     if cycle_id is not None:
         qs = qs.filter(cycle_id=cycle_id)
