@@ -15,10 +15,8 @@ from typing import Any, cast
 from django import forms
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from markupsafe import Markup, escape
 
 from safeguard.core.concurrency import VersionedFormMixin
-from safeguard.core.govuk_forms import field_params
 from safeguard.monitoring.models import (
     DECISIONS_FOR_REASON,
     AgendaItem,
@@ -63,34 +61,6 @@ def manageable_boards(user: Any) -> QuerySet[Board]:
         user=user, subgroup__board_id=OuterRef("pk"), ended_on__isnull=True, is_chair=True
     )
     return Board.objects.filter(Q(Exists(manages)) | Q(Exists(chairs))).order_by("name")
-
-
-_TEXTAREA = re.compile(r"(<textarea\b[^>]*>)(.*?)(</textarea>)", re.DOTALL)
-
-
-def _keep_typed_lines(html: Any) -> Markup:
-    """The radios macro indents the HTML it wraps, line by line, which would add spaces to every line typed
-    in a revealed textarea: its line breaks go in as character references, which indenting leaves alone."""
-    safe = html if isinstance(html, Markup) else escape(html)  # rendered template output is Markup already
-    # Only line breaks change, inside markup that is already escaped: it stays as safe as it was.
-    return Markup(  # noqa: S704
-        _TEXTAREA.sub(lambda m: m.group(1) + m.group(2).replace("\n", "&#10;") + m.group(3), str(safe))
-    )
-
-
-class RevealMixin:
-    """GOV.UK radios whose options reveal more questions: `form.radios_revealing("cadence", {"custom": html})`
-    gives govukRadios its parameters, with the revealed HTML under the chosen options."""
-
-    def radios_revealing(self, name: str, reveals: dict[str, Any]) -> dict[str, Any]:
-        params = dict(field_params(self[name])["params"])  # type: ignore[index]
-        params["items"] = [
-            {**item, "conditional": {"html": _keep_typed_lines(reveals[item["value"]])}}
-            if item["value"] in reveals
-            else item
-            for item in params["items"]
-        ]
-        return params
 
 
 # --- Dates typed one a line ---------------------------------------------------------------------
@@ -172,7 +142,7 @@ class BoardNameField(forms.ModelChoiceField):
         return obj.name
 
 
-class _ScheduleFields(RevealMixin, GovukDatesMixin, forms.Form):
+class _ScheduleFields(GovukDatesMixin, forms.Form):
     """The rhythm and timings every schedule has."""
 
     name = forms.CharField(
@@ -415,7 +385,7 @@ class FinaliseForm(VersionedFormMixin, forms.Form):
 # --- Answering an update request ----------------------------------------------------------------
 
 
-class AnswerForm(RevealMixin, GovukDatesMixin, forms.Form):
+class AnswerForm(GovukDatesMixin, forms.Form):
     narrative = forms.CharField(
         label="Progress made since the last update",
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -454,11 +424,17 @@ class AnswerForm(RevealMixin, GovukDatesMixin, forms.Form):
                 self.add_error("proposed_due_date", "Enter the new due date you are asking for")
             if not (data.get("proposed_reason") or "").strip():
                 self.add_error("proposed_reason", "Say why the action needs a new date")
-        else:
-            # Hidden under "No": whatever was typed there is not part of the answer.
-            data["proposed_due_date"] = None
-            data["proposed_reason"] = ""
-            self.errors.pop("proposed_due_date", None)
+        elif (
+            data.get("proposed_due_date")
+            or "proposed_due_date" in self.errors
+            or (data.get("proposed_reason") or "").strip()
+        ):
+            # The date questions are always shown: something typed there under "No" is most likely a request
+            # the owner forgot to tick, and dropping it silently would lose it.
+            self.add_error(
+                "ask_new_date",
+                "You have entered a new due date or a reason: choose “Yes” to ask for it, or clear them",
+            )
         return data
 
     def values(self) -> dict[str, Any]:
@@ -478,7 +454,7 @@ class AnswerForm(RevealMixin, GovukDatesMixin, forms.Form):
 DECISION_ERROR_FIELDS = {"reason": "note", "narrative": "note"}
 
 
-class DecisionForm(RevealMixin, forms.Form):
+class DecisionForm(forms.Form):
     """The decisions that fit one agenda item (DECISIONS_FOR_REASON), a note, and for an impact
     assessment its verdict and source. Prefixed by the item, so every item's form on the meeting page has
     fields of its own."""

@@ -404,6 +404,7 @@ class SnapshotRow(models.Model):
     is_reprogrammed = models.BooleanField(default=False)
     latest_update = models.TextField(blank=True)
     latest_update_at = models.DateTimeField(null=True)
+    requested = models.BooleanField(default=False, help_text="The cycle asked the owner for an update.")
     updated_in_cycle = models.BooleanField(default=False)
     updated_on_time = models.BooleanField(default=False)
     impact_verdict = models.CharField(max_length=20, blank=True)

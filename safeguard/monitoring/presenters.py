@@ -224,8 +224,6 @@ def cycle_row(cycle: Any, *, today: date) -> dict[str, Any]:
         "stale": getattr(cycle, "stale", None),
         "closed_on": format_date(snapshot.taken_on) if snapshot else "",
         "snapshot_actions": snapshot.action_count if snapshot else None,
-        # Filled in once the reports part adds its routes; empty (and not shown) until then.
-        "cycle_report_href": report_link("cycle_report", pk=cycle.pk) if snapshot else "",
         "board_pack_href": report_link("board_pack", pk=meeting_id) if meeting_id else "",
     }
 
@@ -644,3 +642,18 @@ __all__ = [
     "schedule_row",
     "schedule_summary",
 ]
+
+
+def summary_links(snapshot_id: int | None, reviews: Iterable[Any]) -> list[dict[str, str]]:
+    """Links to the cross-board summary of each review a closed cycle's board co-owns with another board."""
+    if snapshot_id is None:
+        return []
+    return [
+        {
+            "text": f"Summary of {review.reference} ({review.subject_pseudonym}) for the partner board",
+            "href": reverse(
+                "monitoring:cross_board_summary", kwargs={"pk": snapshot_id, "review_pk": review.pk}
+            ),
+        }
+        for review in reviews
+    ]

@@ -798,6 +798,11 @@ def take_snapshot(cycle: MonitoringCycle, *, now: datetime) -> Snapshot:
             latest_update=Subquery(latest.values("narrative")[:1]),
             latest_update_at=Subquery(latest.values("written_at")[:1]),
             impact_verdict=Subquery(impact.values("verdict")[:1]),
+            requested=Exists(
+                UpdateRequest.objects.filter(cycle=cycle, action_id=OuterRef("pk")).exclude(
+                    status=RequestStatus.WITHDRAWN
+                )
+            ),
             updated_in_cycle=Exists(answered),
             updated_on_time=Exists(on_time),
         )
@@ -825,6 +830,7 @@ def take_snapshot(cycle: MonitoringCycle, *, now: datetime) -> Snapshot:
                 is_reprogrammed=action.is_reprogrammed,
                 latest_update=action.latest_update or "",
                 latest_update_at=action.latest_update_at,
+                requested=action.requested,
                 updated_in_cycle=action.updated_in_cycle,
                 updated_on_time=action.updated_on_time,
                 impact_verdict=action.impact_verdict or "",

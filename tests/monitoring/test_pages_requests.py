@@ -115,16 +115,6 @@ def test_an_answer_may_ask_for_a_new_due_date(client_as, demo, month) -> None:
     assert (month.request.proposed_due_date, month.request.proposed_reason) == (day, "Trainer availability")
 
 
-def test_a_date_typed_under_no_is_not_part_of_the_answer(client_as, demo, month) -> None:
-    data = answer(**new_date(month.action.due_date + timedelta(days=90)))
-    data["ask_new_date"] = "no"
-    client_as(demo.ops_supervisor).post(url("request_answer", month.request.pk), data)
-    month.request.refresh_from_db()
-    assert month.request.status == RequestStatus.ANSWERED
-    assert month.request.proposed_due_date is None
-    assert month.request.proposed_reason == ""
-
-
 def test_an_empty_answer_shows_every_problem_and_writes_nothing(client_as, demo, month) -> None:
     response = client_as(demo.ops_supervisor).post(url("request_answer", month.request.pk), {})
     page = assert_refused_form(response, "Describe the progress made", "Choose how the action is going")
@@ -230,3 +220,14 @@ def test_requests_still_waiting_come_before_answered_ones(client_as, demo, month
     waiting = month.cycle.requests.exclude(pk=month.request.pk).get()
     page = body(client_as(demo.ops_supervisor).get(url("request_list")))
     assert page.index(url("request_answer", waiting.pk)) < page.index(url("request_answer", month.request.pk))
+
+
+def test_a_new_date_typed_under_no_is_refused_not_dropped(client_as, demo, month) -> None:
+    day = timezone.localdate() + timedelta(days=400)
+    typed = {**new_date(day), "ask_new_date": "no"}
+    response = client_as(demo.ops_supervisor).post(url("request_answer", month.request.pk), answer(**typed))
+    month.request.refresh_from_db()
+    assert response.status_code == 200
+    assert "choose “Yes” to ask for it, or clear them" in body(response)
+    assert month.request.status == RequestStatus.REQUESTED
+    assert not ProgressUpdate.objects.exists()

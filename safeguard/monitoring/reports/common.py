@@ -40,8 +40,6 @@ from safeguard.reviews.models import (
 from safeguard.reviews.rag import rag_expression
 
 RAGS = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)
-# Owners are asked for an update on actions still being delivered (services.REQUESTED_STATES).
-REQUESTED_STATES = frozenset({ActionStatus.AGREED, ActionStatus.IN_PROGRESS})
 # Delivered, whatever the board has decided about it since.
 DONE_STATES = frozenset(DELIVERED_STATES | {ActionStatus.CLOSED})
 
@@ -84,11 +82,9 @@ class ActionRow:
     updated_on_time: bool
     impact_verdict: str
     stale: bool
-
-    @property
-    def requested(self) -> bool:
-        """An update was asked for: the action was still being delivered."""
-        return self.status in REQUESTED_STATES
+    # The cycle asked the owner for an update on this action (not inferred from its status, which may
+    # have moved since: returned evidence puts a delivered action back in progress).
+    requested: bool
 
 
 @dataclass(frozen=True)
@@ -152,6 +148,7 @@ def snapshot_rows(queryset: QuerySet[SnapshotRow], stale_ids: set[int] | frozens
             updated_on_time=r["updated_on_time"],
             impact_verdict=r["impact_verdict"],
             stale=r["action_id"] in stale_ids,
+            requested=r["requested"],
         )
         for r in queryset.values(
             "action_id",
@@ -171,6 +168,7 @@ def snapshot_rows(queryset: QuerySet[SnapshotRow], stale_ids: set[int] | frozens
             "updated_in_cycle",
             "updated_on_time",
             "impact_verdict",
+            "requested",
         ).order_by()
     ]
     rows.sort(key=lambda row: (row.plan_id, row.number))
@@ -210,6 +208,7 @@ def live_rows(cycle: MonitoringCycle, actions: QuerySet[Action], *, as_of: date)
         updated_in_cycle=Exists(answered),
         updated_on_time=Exists(on_time),
         stale=Exists(stale),
+        requested=Exists(requests),
     ).values(
         "pk",
         "plan_id",
@@ -231,6 +230,7 @@ def live_rows(cycle: MonitoringCycle, actions: QuerySet[Action], *, as_of: date)
         "updated_on_time",
         "impact_verdict",
         "stale",
+        "requested",
     )
     return [
         ActionRow(
@@ -253,6 +253,7 @@ def live_rows(cycle: MonitoringCycle, actions: QuerySet[Action], *, as_of: date)
             updated_on_time=a["updated_on_time"],
             impact_verdict=a["impact_verdict"] or "",
             stale=a["stale"],
+            requested=a["requested"],
         )
         for a in queryset.order_by("plan_id", "number")
     ]

@@ -15,7 +15,6 @@ from safeguard.monitoring.models import Snapshot, SnapshotRow
 from safeguard.monitoring.reports.common import (
     NO_REVIEW,
     RAGS,
-    REQUESTED_STATES,
     TIMELINESS_CYCLES,
     TREND_SNAPSHOTS,
     RagCounts,
@@ -156,10 +155,8 @@ def dashboard(user: Any, *, today: date | None = None) -> Dashboard:
             .order_by()
         ):
             trend_counts[row["snapshot_id"]][row["rag"]] += row["n"]
-        asked = Q(status__in=list(REQUESTED_STATES)) | Q(updated_in_cycle=True)
         for row in (
-            SnapshotRow.objects.filter(snapshot_id__in=recent_ids)
-            .filter(asked)
+            SnapshotRow.objects.filter(snapshot_id__in=recent_ids, requested=True)
             .values("agency_name")
             .annotate(
                 requested=Count("pk"),

@@ -15,7 +15,8 @@ from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import presenters as present
 from safeguard.monitoring import services
 from safeguard.monitoring.forms import ConfirmForm, MeetingForm, apply_service_errors
-from safeguard.monitoring.models import CycleStatus
+from safeguard.monitoring.models import CycleStatus, Snapshot
+from safeguard.monitoring.reports.summary import summary_reviews
 from safeguard.monitoring.views import reads
 from safeguard.monitoring.views.common import FORM_METHODS, posted, refuse, viewing
 
@@ -33,6 +34,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Updates posted on the action pages or the API count as answers: bring the table up to date.
         services.sync_answers(cycle)
     today = timezone.localdate()
+    snapshot = None if is_open else Snapshot.objects.filter(cycle=cycle).first()
     requests = list(reads.cycle_requests(cycle))
     subgroup = cycle.schedule.subgroup
     can_manage = perms.can_manage_monitoring(user, cycle.schedule.board)
@@ -51,7 +53,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_plan": perms.can_run_meeting(user, subgroup),
         "close_href": reverse("monitoring:cycle_close", args=[cycle.pk]),
         "plan_href": reverse("monitoring:meeting_create", args=[cycle.pk]),
-        "report_href": present.report_link("cycle_report", pk=cycle.pk) if not is_open else "",
+        "summaries": present.summary_links(
+            snapshot.pk if snapshot else None, summary_reviews(snapshot) if snapshot else ()
+        ),
         "subgroup": subgroup.name,
         "crumbs": present.schedule_crumbs(cycle.schedule),
     }
