@@ -12,11 +12,11 @@ Children's Social Care, Merseyside Police) draft and submit; the Lancashire SCR 
 judges the Lancashire agencies' and Lancashire board's plans, the Liverpool Critical Incident Group chair
 the Liverpool ones; lead officers with accounts post their own updates and evidence.
 
-Dates. The review keeps its real dates (considered 5 June 2014, presented to the joint board on
-15 April 2015 and accepted, published May 2015). Action due dates are set relative to today, because the
-services rightly refuse what a real history would need (agreeing an action due in the past, reprogramming
-to a past date), and because RAG is computed from today: so the demo always shows a partnership mid-way
-through monitoring, whatever day it is loaded:
+Dates. The review keeps its real dates, in its own fields (decided 5 June 2014, report received
+27 March 2015, presented to the joint board and accepted 15 April 2015, published 29 May 2015). Action due
+dates are set relative to today, because the services rightly refuse what a real history would need
+(agreeing an action due in the past, reprogramming to a past date), and because RAG is computed from today:
+so the demo always shows a partnership mid-way through monitoring, whatever day it is loaded:
 - closed actions (blue) with impact evidenced, delivered ahead of their date;
 - on-track actions (green), and actions due within the warning window or flagged at risk (amber);
 - red: a board RAG override with its reason (an update missed for two meetings), and actions added to
@@ -993,6 +993,14 @@ class _Loader:
             review = services.move_review(
                 actor=manager, review=review, to_status=status, on=on, reason=reason
             )
+        # The two dates no status move sets: the SCR Subgroup's decision and the joint board meeting.
+        review = services.update_review(
+            actor=manager,
+            review=review,
+            expected_version=review.version,
+            decided_on=date(2014, 6, 5),
+            presented_on=date(2015, 4, 15),
+        )
 
         themes = {t.slug: t for t in Theme.objects.all()}
         findings = [

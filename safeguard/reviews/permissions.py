@@ -7,18 +7,26 @@ lead officer) cannot accept its own evidence, assess its own impact or close its
 Visibility:
 - an unpublished review is under embargo: only members of its boards (board roles and subgroups of the
   lead and partner boards) and the safeguarding leads of its involved agencies see it;
-- a published review is visible to everyone who works in the partnership (any current membership or
-  board role);
+- a published review is visible to everyone who works in the partnership (any current membership,
+  board role or subgroup seat);
 - a plan is visible with its review, and also to its owning agency's safeguarding leads, to members of
   the boards that monitor it or own it, and to lead officers of its actions;
 - an action is visible with its plan, and to its own lead officer.
+
+Cost: every write predicate reads what the user holds (current board roles, subgroup seats, agency
+memberships) through a `Viewer`, loaded in one query. A predicate given a user loads a Viewer of its own;
+given a Viewer, it reads no table about the user at all. A page that asks several questions about one user
+loads the Viewer once (`request_viewer`) and passes it to every predicate, and the menu's checks
+(`works_in_partnership`, `user_board_ids`) reuse it for the rest of the request. Record-side facts (a
+review's boards, a plan's monitoring boards, an action's evidence and updates) come from prefetched
+relations where the page has loaded them, and from one query each otherwise.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Value
 
 from safeguard.people.models import Agency, Board, BoardRole, Membership, Role, SubgroupMembership
 from safeguard.reviews.models import Action, ActionPlan, PlanKind, Review
@@ -30,43 +38,128 @@ def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+class Viewer:
+    """What one user holds in the partnership now (roles, seats and memberships not ended), read in one
+    query. It stands for the user in every write predicate: `can_judge(viewer, action)` answers exactly as
+    `can_judge(user, action)` would, without reading the user's roles again."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.pk = getattr(user, "pk", None)
+        self.is_authenticated = bool(getattr(user, "is_authenticated", False))
+        self.is_active = bool(getattr(user, "is_active", False))
+        self.is_superuser = bool(getattr(user, "is_superuser", False))
+        board_roles: set[tuple[int, str]] = set()
+        seats: set[tuple[int, int, bool]] = set()
+        memberships: set[tuple[int, str]] = set()
+        if _active(user):
+            for kind, board_or_agency, subgroup, role, is_chair in _holdings(user):
+                if kind == "board_role":
+                    board_roles.add((board_or_agency, role))
+                elif kind == "seat" and subgroup is not None:
+                    seats.add((subgroup, board_or_agency, bool(is_chair)))
+                elif kind == "membership":
+                    memberships.add((board_or_agency, role))
+        self.role_board_ids = frozenset(board for board, _ in board_roles)
+        self.managed_board_ids = frozenset(
+            board for board, role in board_roles if role in BOARD_MANAGING_ROLES
+        )
+        self.seat_subgroup_ids = frozenset(subgroup for subgroup, _, _ in seats)
+        self.seat_board_ids = frozenset(board for _, board, _ in seats)
+        self.chaired_subgroup_ids = frozenset(subgroup for subgroup, _, chair in seats if chair)
+        self.chaired_board_ids = frozenset(board for _, board, chair in seats if chair)
+        self.agency_ids = frozenset(agency for agency, _ in memberships)
+        self.lead_agency_ids = frozenset(
+            agency for agency, role in memberships if role == Role.AGENCY_SAFEGUARDING_LEAD
+        )
+
+    @property
+    def board_ids(self) -> frozenset[int]:
+        """Boards the user serves: by a board role or a seat on one of the board's subgroups."""
+        return self.role_board_ids | self.seat_board_ids
+
+    @property
+    def works_in_partnership(self) -> bool:
+        return bool(self.role_board_ids or self.seat_subgroup_ids or self.agency_ids)
+
+    def manages_any(self, board_ids: Any) -> bool:
+        """Business manager or chair of one of these boards."""
+        return not self.managed_board_ids.isdisjoint(board_ids)
+
+    def chairs_a_subgroup_of_any(self, board_ids: Any) -> bool:
+        return not self.chaired_board_ids.isdisjoint(board_ids)
+
+
+def _holdings(user: Any) -> list[tuple[str, int, int | None, str, bool]]:
+    """(kind, board or agency id, subgroup id, role, is chair) for each current board role, subgroup seat
+    and agency membership of the user: one query for the three tables."""
+    current = {"user": user, "ended_on__isnull": True}
+    no_subgroup = Value(None, output_field=BigIntegerField())
+    not_chair = Value(False, output_field=BooleanField())
+    board_roles = (
+        BoardRole.objects.filter(**current)
+        .order_by()
+        .annotate(kind=Value("board_role", output_field=CharField()), sub=no_subgroup, chair=not_chair)
+        .values_list("kind", "board_id", "sub", "role", "chair")
+    )
+    seats = (
+        SubgroupMembership.objects.filter(**current)
+        .order_by()
+        .annotate(kind=Value("seat", output_field=CharField()), no_role=Value("", output_field=CharField()))
+        .values_list("kind", "subgroup__board_id", "subgroup_id", "no_role", "is_chair")
+    )
+    memberships = (
+        Membership.objects.filter(**current)
+        .order_by()
+        .annotate(kind=Value("membership", output_field=CharField()), sub=no_subgroup, chair=not_chair)
+        .values_list("kind", "agency_id", "sub", "role", "chair")
+    )
+    return list(board_roles.union(seats, memberships, all=True))
+
+
+_REQUEST_VIEWER = "_reviews_viewer"
+
+
+def request_viewer(request: Any) -> Viewer:
+    """The signed-in user's Viewer, loaded once for the request and kept on `request.user` (a fresh object
+    each request), so the page's predicates and the menu's checks share one read of the user's roles.
+    Anything else asked about `request.user` later in the request, a service's check included, answers
+    from what the user held when the page first asked; a user object that outlives a request (a test's
+    persona, a command's actor) never carries one, so it is read afresh at every check."""
+    user = request.user
+    viewer = getattr(user, _REQUEST_VIEWER, None)
+    if not isinstance(viewer, Viewer):
+        viewer = Viewer(user)
+        setattr(user, _REQUEST_VIEWER, viewer)
+    return viewer
+
+
+def as_viewer(user: Any) -> Viewer:
+    """A Viewer as it is; the request's Viewer for a request user that has one; else a fresh one."""
+    if isinstance(user, Viewer):
+        return user
+    viewer = getattr(user, _REQUEST_VIEWER, None)
+    return viewer if isinstance(viewer, Viewer) else Viewer(user)
+
+
 def user_board_ids(user: Any) -> set[int]:
     """Boards the user serves: by a board role or a seat on one of the board's subgroups."""
     if not _active(user):
         return set()
-    roles = set(user.board_roles.filter(ended_on__isnull=True).values_list("board_id", flat=True))
-    seats = set(
-        user.subgroup_memberships.filter(ended_on__isnull=True).values_list("subgroup__board_id", flat=True)
-    )
-    return roles | seats
+    return set(as_viewer(user).board_ids)
 
 
 def lead_agency_ids(user: Any) -> set[int]:
     if not _active(user):
         return set()
-    return set(
-        user.memberships.filter(ended_on__isnull=True, role=Role.AGENCY_SAFEGUARDING_LEAD).values_list(
-            "agency_id", flat=True
-        )
-    )
+    return set(as_viewer(user).lead_agency_ids)
 
 
 def works_in_partnership(user: Any) -> bool:
-    """Holds any current membership, board role or subgroup seat (one query)."""
+    """Holds any current membership, board role or subgroup seat (one query, none with a Viewer)."""
     if not _active(user):
         return False
-    from safeguard.people.models import User
-
-    current = {"user": OuterRef("pk"), "ended_on__isnull": True}
-    return (
-        User.objects.filter(pk=user.pk)
-        .filter(
-            Exists(Membership.objects.filter(**current))
-            | Exists(BoardRole.objects.filter(**current))
-            | Exists(SubgroupMembership.objects.filter(**current))
-        )
-        .exists()
-    )
+    return as_viewer(user).works_in_partnership
 
 
 # The user's boards and lead agencies go into the main query as subqueries, not as lists loaded first:
@@ -154,16 +247,33 @@ def visible_actions(user: Any) -> QuerySet[Action]:
 
 
 # --- Write predicates ---------------------------------------------------------------------------
+# Each takes a user or a Viewer (see `Viewer`); the visibility querysets above take users only.
+
+
+def _prefetched(instance: Any, name: str) -> list[Any] | None:
+    """The rows of a relation the page has already prefetched, or None (then the predicate queries)."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    return list(cache[name]) if name in cache else None
+
+
+def _review_board_ids(review: Review) -> set[int]:
+    """`Review.board_ids()`, from the prefetched partner boards where the page loaded them."""
+    partners = _prefetched(review, "partner_boards")
+    if partners is None:
+        return review.board_ids()
+    return {review.lead_board_id, *(board.pk for board in partners)}
+
+
+def _monitoring_board_ids(plan: ActionPlan) -> set[int]:
+    boards = _prefetched(plan, "monitoring_boards")
+    if boards is None:
+        return set(plan.monitoring_boards.values_list("id", flat=True))
+    return {board.pk for board in boards}
 
 
 def can_register_review(user: Any, board: Board) -> bool:
     """Board business managers and chairs register reviews for their board."""
-    return (
-        _active(user)
-        and user.board_roles.filter(
-            ended_on__isnull=True, board=board, role__in=BOARD_MANAGING_ROLES
-        ).exists()
-    )
+    return _active(user) and board.pk in as_viewer(user).managed_board_ids
 
 
 def can_manage_review(user: Any, review: Review) -> bool:
@@ -171,34 +281,26 @@ def can_manage_review(user: Any, review: Review) -> bool:
     chairs of the review's boards, and the chairs of those boards' subgroups."""
     if not _active(user):
         return False
-    boards = review.board_ids()
-    return (
-        user.board_roles.filter(
-            ended_on__isnull=True, board_id__in=boards, role__in=BOARD_MANAGING_ROLES
-        ).exists()
-        or user.subgroup_memberships.filter(
-            ended_on__isnull=True, subgroup__board_id__in=boards, is_chair=True
-        ).exists()
-    )
+    viewer = as_viewer(user)
+    if not (viewer.managed_board_ids or viewer.chaired_board_ids):
+        return False  # no board to manage: the review's boards need not be read
+    boards = _review_board_ids(review)
+    return viewer.manages_any(boards) or viewer.chairs_a_subgroup_of_any(boards)
 
 
 def can_speak_for_board(user: Any, board: Board) -> bool:
     """The board's business manager or chair, or the chair of one of its subgroups."""
-    return _active(user) and (
-        user.board_roles.filter(ended_on__isnull=True, board=board, role__in=BOARD_MANAGING_ROLES).exists()
-        or user.subgroup_memberships.filter(
-            ended_on__isnull=True, subgroup__board=board, is_chair=True
-        ).exists()
-    )
+    if not _active(user):
+        return False
+    viewer = as_viewer(user)
+    return board.pk in viewer.managed_board_ids or board.pk in viewer.chaired_board_ids
 
 
 def belongs_to_owner(user: Any, plan: ActionPlan) -> bool:
     """The user acts for the agency that owns the plan (any current role in it)."""
     if not _active(user) or plan.kind != PlanKind.SINGLE_AGENCY or plan.owner_agency_id is None:
         return False
-    return Membership.objects.filter(
-        user=user, agency_id=plan.owner_agency_id, ended_on__isnull=True
-    ).exists()
+    return plan.owner_agency_id in as_viewer(user).agency_ids
 
 
 def can_edit_plan(user: Any, plan: ActionPlan) -> bool:
@@ -206,44 +308,38 @@ def can_edit_plan(user: Any, plan: ActionPlan) -> bool:
     (for board-owned plans, the owning board's managers)."""
     if not _active(user):
         return False
-    if plan.owner_agency_id and plan.owner_agency_id in lead_agency_ids(user):
+    viewer = as_viewer(user)
+    if plan.owner_agency_id and plan.owner_agency_id in viewer.lead_agency_ids:
         return True
-    if plan.review is not None and can_manage_review(user, plan.review):
+    if plan.review is not None and can_manage_review(viewer, plan.review):
         return True
-    return bool(
-        plan.owner_board_id
-        and user.board_roles.filter(
-            ended_on__isnull=True, board_id=plan.owner_board_id, role__in=BOARD_MANAGING_ROLES
-        ).exists()
-    )
+    return bool(plan.owner_board_id and plan.owner_board_id in viewer.managed_board_ids)
 
 
 def is_monitor(user: Any, plan: ActionPlan) -> bool:
     """A member of the subgroup that monitors the plan."""
-    return (
-        _active(user)
-        and user.subgroup_memberships.filter(
-            ended_on__isnull=True, subgroup_id=plan.monitoring_subgroup_id
-        ).exists()
-    )
+    return _active(user) and plan.monitoring_subgroup_id in as_viewer(user).seat_subgroup_ids
 
 
 def is_independent_monitor(user: Any, action_or_plan: Action | ActionPlan) -> bool:
     """A monitor who neither acts for the owning agency nor leads the action: the one who may judge it."""
     plan = action_or_plan.plan if isinstance(action_or_plan, Action) else action_or_plan
-    if not is_monitor(user, plan) or belongs_to_owner(user, plan):
+    viewer = as_viewer(user)
+    if not is_monitor(viewer, plan) or belongs_to_owner(viewer, plan):
         return False
-    return not (isinstance(action_or_plan, Action) and action_or_plan.lead_officer_id == user.pk)
+    return not (isinstance(action_or_plan, Action) and action_or_plan.lead_officer_id == viewer.pk)
 
 
 def has_drafted(user: Any, plan: ActionPlan) -> bool:
     """Submitted the plan or wrote one of its actions: an author of the plan, whatever their role."""
     from safeguard.reviews.models import PlanStatus
 
-    return (
-        plan.status_changes.filter(actor_id=user.pk, to_status=PlanStatus.SUBMITTED).exists()
-        or plan.actions.filter(created_by_id=user.pk).exists()
-    )
+    changes = _prefetched(plan, "status_changes")
+    if changes is None:
+        submitted = plan.status_changes.filter(actor_id=user.pk, to_status=PlanStatus.SUBMITTED).exists()
+    else:
+        submitted = any(c.actor_id == user.pk and c.to_status == PlanStatus.SUBMITTED for c in changes)
+    return submitted or plan.actions.filter(created_by_id=user.pk).exists()
 
 
 def can_approve_plan(user: Any, plan: ActionPlan) -> bool:
@@ -258,6 +354,12 @@ def can_report_on(user: Any, action: Action) -> bool:
 
 def has_worked_on(user: Any, action: Action) -> bool:
     """Posted an update or submitted evidence on the action: part of its delivery, whatever their role."""
+    evidence = _prefetched(action, "evidence")
+    updates = _prefetched(action, "updates")
+    if evidence is not None and updates is not None:
+        return any(e.submitted_by_id == user.pk for e in evidence) or any(
+            u.author_id == user.pk for u in updates
+        )
     return (
         action.evidence.filter(submitted_by_id=user.pk).exists()
         or action.updates.filter(author_id=user.pk).exists()
@@ -274,17 +376,14 @@ def can_judge(user: Any, action: Action) -> bool:
 def can_override_rag(user: Any, action: Action) -> bool:
     """The board's word on RAG: managers or chairs of a monitoring board, or the monitoring subgroup's chair,
     never the owning agency."""
-    if not _active(user) or belongs_to_owner(user, action.plan):
+    if not _active(user):
         return False
-    boards = set(action.plan.monitoring_boards.values_list("id", flat=True))
-    return (
-        user.board_roles.filter(
-            ended_on__isnull=True, board_id__in=boards, role__in=BOARD_MANAGING_ROLES
-        ).exists()
-        or user.subgroup_memberships.filter(
-            ended_on__isnull=True, subgroup_id=action.plan.monitoring_subgroup_id, is_chair=True
-        ).exists()
-    )
+    viewer = as_viewer(user)
+    if belongs_to_owner(viewer, action.plan):
+        return False
+    if action.plan.monitoring_subgroup_id in viewer.chaired_subgroup_ids:
+        return True
+    return bool(viewer.managed_board_ids) and viewer.manages_any(_monitoring_board_ids(action.plan))
 
 
 def agencies_for_new_plans(review: Review) -> QuerySet[Agency]:

@@ -50,7 +50,7 @@ def get_action_for(user: Any, pk: Any) -> Action:
             "plan__review",
             "plan__owner_agency",
             "plan__owner_board",
-            "plan__monitoring_subgroup",
+            "plan__monitoring_subgroup__board",
             "lead_officer",
             "finding",
         ),

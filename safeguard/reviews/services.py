@@ -265,18 +265,81 @@ def previous_is_rapid(to_status: str) -> bool:
     return to_status in {ReviewStatus.COMMISSIONED, ReviewStatus.CLOSED}
 
 
+# The lifecycle dates that no status move sets: recorded by hand (None clears one). The others
+# (commissioned, report received, accepted, published) are set by `move_review` as the review moves on.
+RECORDED_REVIEW_DATES = ("decided_on", "presented_on")
+
+
+def _long_date(d: date) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+def _recorded_date_errors(review: Review, fields: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with the decision or presentation date being recorded, checked against the review."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    for name in RECORDED_REVIEW_DATES:
+        value = fields.get(name)
+        if (
+            name in fields
+            and value is not None
+            and (not isinstance(value, date) or isinstance(value, datetime))
+        ):
+            errors[name] = ["Enter a date, or leave it blank."]
+    decided = fields.get("decided_on")
+    if "decided_on" not in errors and decided is not None:
+        if decided > today:
+            errors["decided_on"] = ["The date of the decision to hold the review cannot be in the future."]
+        elif decided < review.notified_on:
+            errors["decided_on"] = [
+                "The decision to hold the review cannot be before the board was notified "
+                f"({_long_date(review.notified_on)})."
+            ]
+    presented = fields.get("presented_on")
+    if "presented_on" not in errors and presented is not None:
+        if presented > today:
+            errors["presented_on"] = [
+                "The date the report was presented to the board cannot be in the future."
+            ]
+        elif review.report_received_on is None:
+            errors["presented_on"] = [
+                "The report has not been received yet: move the review on to \u201cReport received\u201d "
+                "before recording when it was presented to the board."
+            ]
+        elif presented < review.report_received_on:
+            errors["presented_on"] = [
+                "The report cannot have been presented to the board before it was received "
+                f"({_long_date(review.report_received_on)})."
+            ]
+    return errors
+
+
 @transaction.atomic
 def update_review(*, actor: Any, review: Review, expected_version: int, **fields: Any) -> Review:
-    """Edit the review's descriptive fields. A stale version is refused (someone else saved first)."""
+    """Edit the review's descriptive fields, and record the dates no status move sets: when the subgroup
+    decided to hold the review (`decided_on`, not before the notification) and when the report was
+    presented to the board (`presented_on`, not before it was received). Neither date may be in the
+    future; None clears one. A stale version is refused (someone else saved first); on any refusal
+    nothing is written."""
     from safeguard.core.concurrency import save_versioned
 
-    editable = {"subject_pseudonym", "lead_reviewer", "methodology", "summary", "family_contribution"}
+    editable = {
+        "subject_pseudonym",
+        "lead_reviewer",
+        "methodology",
+        "summary",
+        "family_contribution",
+        *RECORDED_REVIEW_DATES,
+    }
     unknown = set(fields) - editable
     if unknown:
         raise ValidationError({name: ["This field cannot be changed here."] for name in unknown})
     review = _lock(Review, review.pk)
     if not perms.can_manage_review(actor, review):
         raise _deny("Only the managers and chairs of the review's boards can edit it.")
+    errors = _recorded_date_errors(review, fields)
+    if errors:
+        raise ValidationError(errors)
     before = {name: getattr(review, name) for name in fields}
     for name, value in fields.items():
         setattr(review, name, value)

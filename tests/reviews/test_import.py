@@ -6,6 +6,8 @@ import time
 from datetime import date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -545,17 +547,20 @@ def test_ten_thousand_rows_import_through_the_task_in_a_few_seconds(
     ]
     upload = xlsx_upload(rows, name="big.xlsx")
     tracker = importer.start_import(actor=demo.lancashire_manager, review=child_n.review, upload=upload)
-    started = time.perf_counter()
-    with django_capture_on_commit_callbacks(execute=True):
+    started, cpu = time.perf_counter(), time.process_time()
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
         importer.queue_import(actor=demo.lancashire_manager, tracker=tracker, mapping=tracker.mapping)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     tracker.refresh_from_db()
-    print(f"\n10,000-row import: {seconds:.2f} s")
+    print(f"\n10,000-row import: {seconds:.2f} s ({cpu:.2f} s CPU), {len(captured)} queries")
     assert tracker.status == ImportStatus.DONE, tracker.errors[:3]
     assert (tracker.processed_rows, tracker.total_rows, tracker.created_actions) == (10_000, 10_000, 10_000)
     assert Action.objects.filter(plan__review=child_n.review).count() == 10_000
     assert SuccessCriterion.objects.filter(action__plan__review=child_n.review).count() == 20_000
     assert ActionStatusChange.objects.filter(action__plan__review=child_n.review).count() == 10_000
-    # About 6 s of work on an idle two-core machine (39 s measured with a load average of 13 on it);
-    # the bound only catches a return to per-row service calls (about 25 queries a row).
+    # The write is a few statements per table and batch (about 560 on SQLite, whose 999-parameter limit
+    # splits the audit events' bulk insert; far fewer on PostgreSQL), never some per row: per-row service
+    # calls cost about 25 queries a row. Time depends on the machine's load (tests/reviews/import_timing.py
+    # measures it); the bound only catches something pathological.
+    assert len(captured) < 1000, len(captured)
     assert seconds < 120

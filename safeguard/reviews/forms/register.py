@@ -292,7 +292,7 @@ class ReviewCreateForm(GovukDatesMixin, forms.Form):
         self.fields["lead_board"].queryset = boards  # type: ignore[attr-defined]
 
 
-class ReviewEditForm(VersionedFormMixin, forms.Form):
+class ReviewEditForm(GovukDatesMixin, VersionedFormMixin, forms.Form):
     subject_pseudonym = forms.CharField(
         label="How the review names its subject", max_length=80, required=False
     )
@@ -310,8 +310,28 @@ class ReviewEditForm(VersionedFormMixin, forms.Form):
         widget=Textarea,
         help_text="How the family contributed to the review and were kept informed",
     )
+    decided_on = DayMonthYearField(
+        label="Decision to hold the review (optional)",
+        subject="The date of the decision to hold the review",
+        required=False,
+        help_text=example_date_hint("When the subgroup decided the case met the criteria for a review."),
+    )
+    presented_on = DayMonthYearField(
+        label="Report presented to the board (optional)",
+        subject="The date the report was presented to the board",
+        required=False,
+        help_text=example_date_hint("When the review's report was presented to the board."),
+    )
 
-    EDITABLE = ("subject_pseudonym", "lead_reviewer", "methodology", "summary", "family_contribution")
+    EDITABLE = (
+        "subject_pseudonym",
+        "lead_reviewer",
+        "methodology",
+        "summary",
+        "family_contribution",
+        "decided_on",
+        "presented_on",
+    )
 
     @classmethod
     def for_review(cls, review: Review, data: Any = None) -> ReviewEditForm:

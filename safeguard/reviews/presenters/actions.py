@@ -113,9 +113,11 @@ class TimelineEntry:
 
 
 def _prefetch(action: Action) -> None:
-    """One query per related table; the page's cost does not grow with the action's history."""
+    """One query per related table; the page's cost does not grow with the action's history. The review's
+    partner boards serve the permission predicates, which would otherwise read them once per question."""
     prefetch_related_objects(
         [action],
+        "plan__review__partner_boards",
         Prefetch("criteria"),
         Prefetch("updates", queryset=ProgressUpdate.objects.select_related("author")),
         Prefetch("evidence", queryset=Evidence.objects.select_related("submitted_by", "decided_by")),
@@ -147,7 +149,10 @@ def breadcrumbs(action: Action, *, include_action: bool = False) -> list[dict[st
 
 
 class ActionPage:
-    """Everything the action page shows, for one user (who sees only the steps they may take)."""
+    """Everything the action page shows, for one user (who sees only the steps they may take).
+
+    `user` may be a `permissions.Viewer` (the view passes the request's): the four questions about what the
+    user may do then read no table about the user."""
 
     def __init__(self, action: Action, user: Any) -> None:
         _prefetch(action)

@@ -219,9 +219,26 @@ def review_summary_rows(
     ]
 
 
+# Dates no status move sets: a manager records them on the edit page (the link goes to the date's input).
+RECORDED_DATES = {
+    "decided_on": "the date of the decision to review",
+    "presented_on": "the date the report was presented to the board",
+}
+
+
 def lifecycle_rows(review: Review, *, can_manage: bool) -> list[dict[str, Any]]:
+    edit = reverse("reviews:review_edit", args=[review.pk])
     rows = [
-        _row(label, format_date(getattr(review, name), empty="Not yet")) for label, name in LIFECYCLE_DATES
+        _row(
+            label,
+            format_date(getattr(review, name), empty="Not yet"),
+            actions=[
+                {"href": f"{edit}#id_{name}", "text": "Change", "visuallyHiddenText": RECORDED_DATES[name]}
+            ]
+            if can_manage and name in RECORDED_DATES
+            else None,
+        )
+        for label, name in LIFECYCLE_DATES
     ]
     move = (
         [

@@ -172,9 +172,16 @@ def start_import(*, actor: Any, review: Review, upload: UploadedFile) -> Tracker
     return tracker
 
 
-def load_sheet(tracker: TrackerImport) -> reader.Sheet:
+def load_sheet(tracker: TrackerImport, *, fill_columns: set[int] | None = None) -> reader.Sheet:
     with tracker.file.open("rb") as stream:
-        return reader.read_tracker(stream, tracker.original_filename, sheet_name=tracker.sheet_name)
+        return reader.read_tracker(
+            stream, tracker.original_filename, sheet_name=tracker.sheet_name, fill_columns=fill_columns
+        )
+
+
+def _colour_columns(mapping: dict[str, str]) -> set[int]:
+    """The columns whose fill colour can say the RAG: the RAG and status columns (see `validate`)."""
+    return {int(index) for index, name in mapping.items() if name in ("rag", "status")}
 
 
 @transaction.atomic
@@ -267,7 +274,7 @@ def run_import(tracker: TrackerImport) -> str:
     _set_progress(tracker, status=ImportStatus.RUNNING, processed_rows=0)
     actor = tracker.created_by
     try:
-        sheet = load_sheet(tracker)
+        sheet = load_sheet(tracker, fill_columns=_colour_columns(tracker.mapping))
         outcome = validate(tracker, sheet, progress=lambda n: _set_progress(tracker, processed_rows=n))
     except reader.ReadError as exc:
         outcome = Outcome(errors=[RowError(None, "", "", str(exc))])
@@ -345,6 +352,10 @@ class _Lookups:
             for p in ActionPlan.objects.filter(review=review)
         }
         self._users: tuple[dict[str, User], dict[str, User | None]] | None = None
+        # A tracker names the same few agencies and people row after row: each text is matched once.
+        self._owners: dict[str, tuple[str, Any] | None] = {}
+        self._matched_users: dict[str, User | None] = {}
+        self._findings: dict[str, Finding | None] = {}
 
     @staticmethod
     def _keys(named: list[tuple[Any, str]]) -> dict[str, Any]:
@@ -383,6 +394,11 @@ class _Lookups:
         return None
 
     def owner(self, value: str) -> tuple[str, Any] | None:
+        if value not in self._owners:
+            self._owners[value] = self._owner(value)
+        return self._owners[value]
+
+    def _owner(self, value: str) -> tuple[str, Any] | None:
         agency = self._find(self.agency_keys, value)
         if agency is not None:
             return ("agency", agency)
@@ -392,6 +408,11 @@ class _Lookups:
         return None
 
     def user(self, value: str) -> User | None:
+        if value not in self._matched_users:
+            self._matched_users[value] = self._user(value)
+        return self._matched_users[value]
+
+    def _user(self, value: str) -> User | None:
         if self._users is None:
             by_email: dict[str, User] = {}
             by_name: dict[str, User | None] = {}
@@ -408,6 +429,11 @@ class _Lookups:
         return by_name.get(loose(value))
 
     def finding(self, value: str) -> Finding | None:
+        if value not in self._findings:
+            self._findings[value] = self._finding(value)
+        return self._findings[value]
+
+    def _finding(self, value: str) -> Finding | None:
         number = re.match(r"^\s*(?:finding|f|no\.?|number)?\s*(\d+)\b", value, flags=re.IGNORECASE)
         if number:
             return self.findings_by_number.get(int(number[1]))

@@ -23,22 +23,28 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_SPACES = re.compile(r"[ \t]+")
+_NOT_LOOSE = re.compile(r"[^a-z0-9]")
+
+
 def text(value: Any) -> str:
     """A cell as tidy text: numbers without a trailing .0, dates as dd/mm/yyyy, spaces collapsed."""
     if value is None:
         return ""
+    if type(value) is str:  # most cells: straight to the tidying
+        return _SPACES.sub(" ", value).strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
-    return re.sub(r"[ \t]+", " ", str(value)).strip()
+    return _SPACES.sub(" ", str(value)).strip()
 
 
 def loose(value: Any) -> str:
     """A name for loose matching: lower case, letters and digits only ("Children's  Services." -> "childrensservices")."""
-    return re.sub(r"[^a-z0-9]", "", text(value).lower().replace("&", "and"))
+    return _NOT_LOOSE.sub("", text(value).lower().replace("&", "and"))
 
 
 # --- Dates -------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -196,7 +196,16 @@ def _fill_colour(cell: Any) -> str | None:
     return colour.rgb
 
 
-def read_xlsx(stream: IO[bytes], *, sheet_name: str = "", with_fills: bool = True) -> Sheet:
+def read_xlsx(
+    stream: IO[bytes],
+    *,
+    sheet_name: str = "",
+    with_fills: bool = True,
+    fill_columns: Collection[int] | None = None,
+) -> Sheet:
+    """The sheet's rows with each cell's value and solid fill colour. `fill_columns` (0-based) limits the
+    colours read to those columns (the import reads RAG from its RAG and status columns only); every
+    other cell's fill is then None, and a row with neither a value nor a colour read is left out."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -220,7 +229,15 @@ def read_xlsx(stream: IO[bytes], *, sheet_name: str = "", with_fills: bool = Tru
             values = [getattr(c, "value", None) for c in cells]
             while values and is_blank(values[-1]):
                 values.pop()
-            fills = [_fill_colour(c) for c in cells[: max(len(values), 1) + 4]] if with_fills else None
+            if not with_fills:
+                fills = None
+            elif fill_columns is None:
+                fills = [_fill_colour(c) for c in cells[: max(len(values), 1) + 4]]
+            else:
+                fills = [
+                    _fill_colour(c) if i in fill_columns else None
+                    for i, c in enumerate(cells[: max(len(values), 1) + 4])
+                ]
             if not values and not (fills and any(fills)):
                 continue
             sheet.rows.append(Row(number=number, values=values, fills=fills))
@@ -256,10 +273,12 @@ def read_csv(stream: IO[bytes]) -> Sheet:
     return sheet
 
 
-def read_tracker(stream: IO[bytes], filename: str, *, sheet_name: str = "") -> Sheet:
+def read_tracker(
+    stream: IO[bytes], filename: str, *, sheet_name: str = "", fill_columns: Collection[int] | None = None
+) -> Sheet:
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension in {"xlsx", "xlsm"}:
-        sheet = read_xlsx(stream, sheet_name=sheet_name)
+        sheet = read_xlsx(stream, sheet_name=sheet_name, fill_columns=fill_columns)
     elif extension == "csv":
         sheet = read_csv(stream)
     else:

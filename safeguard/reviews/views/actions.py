@@ -102,7 +102,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = selectors.get_action_for(request.user, pk)
     log_page_view(request, action)
-    page = present.ActionPage(action, request.user)
+    page = present.ActionPage(action, perms.request_viewer(request))
     return render(request, "reviews/actions/detail.html", {"page": page, "crumbs": page.breadcrumbs})
 
 

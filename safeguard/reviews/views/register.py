@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +40,7 @@ from safeguard.reviews.forms.register import (
     apply_service_errors,
     boards_user_can_register_for,
 )
-from safeguard.reviews.models import ActionPlan, PlanKind, Review, ReviewStatus
+from safeguard.reviews.models import ActionPlan, PlanKind, PlanStatusChange, Review, ReviewStatus
 from safeguard.reviews.presenters import register as present
 
 REVIEWS_PER_PAGE = 50
@@ -134,16 +135,19 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_review_for(user, pk)
     _viewing(request, review)
     tree = selectors.review_tree(user, review)
+    # Prefetched, so the permission checks below read the partner boards from here, not again.
+    prefetch_related_objects([review], "partner_boards")
     partner_boards = list(review.partner_boards.all())
     boards = [review.lead_board, *partner_boards]
+    viewer = perms.request_viewer(request)
     page = present.review_page(
         tree,
         partner_boards=partner_boards,
         agencies=list(review.involved_agencies.all()),
         status_changes=list(review.status_changes.select_related("actor")),
-        can_manage=perms.can_manage_review(user, review),
+        can_manage=perms.can_manage_review(viewer, review),
         # One check per board of the review, however many recommendations it has.
-        speaks_for={board.pk for board in boards if perms.can_speak_for_board(user, board)},
+        speaks_for={board.pk for board in boards if perms.can_speak_for_board(viewer, board)},
     )
     return render(request, "reviews/register/review_detail.html", {"page": page, "breadcrumbs": _crumbs()})
 
@@ -319,15 +323,23 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     plan = selectors.get_plan_for(user, pk)
     _viewing(request, plan)
+    # Prefetched, so the permission checks read the review's boards and the plan's history from here.
+    prefetch_related_objects(
+        [plan],
+        "review__partner_boards",
+        "monitoring_boards",
+        Prefetch("status_changes", queryset=PlanStatusChange.objects.select_related("actor")),
+    )
+    viewer = perms.request_viewer(request)
     page = present.plan_page(
         plan,
         actions=list(selectors.plan_actions(user, plan)),
         monitoring_boards=list(plan.monitoring_boards.all()),
-        status_changes=list(plan.status_changes.select_related("actor")),
+        status_changes=list(plan.status_changes.all()),
         versions=list(plan.versions.select_related("approved_by").defer("content").order_by("-number")),
         today=timezone.localdate(),
-        can_edit=perms.can_edit_plan(user, plan),
-        can_approve=perms.can_approve_plan(user, plan),
+        can_edit=perms.can_edit_plan(viewer, plan),
+        can_approve=perms.can_approve_plan(viewer, plan),
     )
     return render(
         request, "reviews/register/plan_detail.html", {"page": page, "breadcrumbs": _plan_crumbs(plan)[:-1]}
