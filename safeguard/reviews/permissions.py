@@ -348,8 +348,23 @@ def can_approve_plan(user: Any, plan: ActionPlan) -> bool:
 
 
 def can_report_on(user: Any, action: Action) -> bool:
-    """Post progress updates and submit evidence: the lead officer or whoever may edit the plan."""
-    return _active(user) and (action.lead_officer_id == user.pk or can_edit_plan(user, action.plan))
+    """Post progress updates, submit evidence, complete: the people who deliver or report the action. That
+    is its lead officer, the owning agency's safeguarding lead, and the board managers who keep the plan
+    (the business manager enters updates for an agency with no one on the system). Not subgroup chairs,
+    though they may edit plans: reporting would make them part of the delivery, and they judge it."""
+    if not _active(user):
+        return False
+    if action.lead_officer_id == user.pk:
+        return True
+    plan = action.plan
+    viewer = as_viewer(user)
+    if plan.owner_agency_id and plan.owner_agency_id in viewer.lead_agency_ids:
+        return True
+    if not viewer.managed_board_ids:
+        return False
+    if plan.owner_board_id:
+        return plan.owner_board_id in viewer.managed_board_ids
+    return plan.review is not None and viewer.manages_any(_review_board_ids(plan.review))
 
 
 def has_worked_on(user: Any, action: Action) -> bool:

@@ -273,15 +273,15 @@ def test_every_step_leaves_an_intact_audit_chain(demo, child_n) -> None:
     assert list(verify_chain()) == []
 
 
-def test_whoever_submitted_the_evidence_cannot_accept_it(demo, child_n) -> None:
-    # The CIG chair may edit plans of the review's boards, and monitors the police plan: submitting evidence
-    # makes them part of the delivery, so the acceptance must come from someone else.
+def test_a_subgroup_chair_cannot_report_on_an_agencys_action(demo, child_n) -> None:
+    # The CIG chair may edit plans of the review's boards and judges the police plan: reporting on it would
+    # make them part of its delivery, so the service refuses and nothing is written.
     action = agreed_action(demo, child_n)
-    evidence = services.submit_evidence(
-        actor=demo.cig_chair, action=action, kind=EvidenceKind.NARRATIVE, description="x"
-    )
-    services.complete_action(actor=demo.police_lead, action=action)
     with pytest.raises(PermissionDenied):
-        services.accept_evidence(actor=demo.cig_chair, evidence=evidence)
-    evidence.refresh_from_db()
-    assert evidence.decision == "pending"
+        services.submit_evidence(
+            actor=demo.cig_chair, action=action, kind=EvidenceKind.NARRATIVE, description="x"
+        )
+    with pytest.raises(PermissionDenied):
+        services.post_update(actor=demo.cig_chair, action=action, narrative="x", claimed="on_track")
+    assert not action.evidence.exists()
+    assert not action.updates.exists()
