@@ -30,6 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from safeguard.core.bulk import insert_rows
 from safeguard.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -153,7 +154,8 @@ class PendingEvent:
 @transaction.atomic
 def record_events(*, actor: Any, events: Sequence[PendingEvent], batch_size: int = 1000) -> int:
     """Append many events by one actor in order, exactly as repeated `record_event` calls would, in a few
-    bulk inserts. For imports, where thousands of rows are written in one transaction."""
+    bulk inserts. For imports, where thousands of rows are written in one transaction. The events are not
+    given primary keys on return (read them back by sequence if needed)."""
     if not events:
         return 0
     if actor is None or not getattr(actor, "is_authenticated", False):
@@ -187,7 +189,9 @@ def record_events(*, actor: Any, events: Sequence[PendingEvent], batch_size: int
         event.hash = compute_hash(event)
         previous = event.hash
         rows.append(event)
-    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+    # One prepared INSERT over the batch: bulk_create's per-value compilation was a third of a 10,000-row
+    # import (34,000 events). The values are exactly those hashed above.
+    insert_rows(rows, batch_size=batch_size)
     head.sequence, head.hash = sequence, previous
     head.save(update_fields=["sequence", "hash"])
     return len(rows)

@@ -5,7 +5,7 @@ for thousands of actions at once.
 Why it exists: through the services a 10,000-row tracker costs about 25 queries a row (lock, permission
 queries, the next number, the action, its status-change row, its criterion, the version bump and one
 hash-chained audit event each), a quarter of a million queries. Here the same checks run once per plan and
-the rows go in with one prepared INSERT per table run by `executemany` (`_insert`, about five times
+the rows go in with one prepared INSERT per table run by `executemany` (`core.bulk.insert_rows`, about five times
 cheaper than `bulk_create`'s per-value compilation), the audit events through `core.audit.record_events`.
 
 What stays equivalent, row for row, to calling the services one action at a time:
@@ -31,15 +31,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, models, router, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from safeguard.core import audit
+from safeguard.core.bulk import insert_rows
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import services
 from safeguard.reviews.models import (
@@ -75,94 +75,6 @@ class NewAction:
     criteria: list[NewCriterion] = field(default_factory=list)
     rag_override: str = ""
     rag_override_reason: str = ""
-
-
-_UNSET = object()
-_INTEGER_TYPES = {
-    "AutoField",
-    "BigAutoField",
-    "SmallAutoField",
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveBigIntegerField",
-    "PositiveSmallIntegerField",
-}
-_TEXT_TYPES = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
-
-
-def _plain_type(field: models.Field[Any, Any]) -> type | None:
-    """The Python type whose values the driver takes as they are for this column (no conversion)."""
-    internal = field.get_internal_type()
-    if isinstance(field, models.ForeignKey):
-        internal = field.target_field.get_internal_type()
-    if internal in _TEXT_TYPES:
-        return str
-    if internal in _INTEGER_TYPES:
-        return int
-    if internal == "BooleanField":
-        return bool
-    return None
-
-
-def _insert(objs: Sequence[models.Model]) -> None:
-    """INSERT unsaved instances of one model with one prepared statement run by `executemany`.
-
-    Why not `bulk_create`: for every value of every row it goes through the SQL compiler (pre_save,
-    get_db_prep_save, placeholders), about 2 of a 10,000-row import's 6 seconds for these three tables;
-    and SQLite's 999 parameters cap it at a few dozen rows a statement. Here each column is described once and a row costs
-    a tuple: strings, integers and booleans go to the driver as they are, anything else (dates, times,
-    enums) through the field's own `get_db_prep_save`, as `bulk_create` would convert it (a value repeated
-    row after row, such as the write's one timestamp, is converted once). Defaults are whatever the
-    instances hold (Django's model defaults); `auto_now`/`auto_now_add` columns get one time for the
-    batch, set on the instances as a save would. The primary keys are not set on `objs`: the caller reads
-    them back (there is no RETURNING for executemany on every engine). No signals are sent, as with
-    `bulk_create`.
-    """
-    if not objs:
-        return
-    model = type(objs[0])
-    meta = model._meta
-    connection = connections[router.db_for_write(model)]
-    fields = [
-        f
-        for f in meta.local_concrete_fields
-        if f is not meta.auto_field and not getattr(f, "generated", False)
-    ]
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            stamp = f.pre_save(objs[0], True)
-            for obj in objs:
-                setattr(obj, f.attname, stamp)
-    plain = [_plain_type(f) for f in fields]
-    values_of = attrgetter(*(f.attname for f in fields))
-    last_raw: list[Any] = [_UNSET] * len(fields)
-    last_db: list[Any] = [None] * len(fields)
-    rows = []
-    for obj in objs:
-        row = []
-        for i, value in enumerate(values_of(obj)):
-            if value is not None and type(value) is not plain[i]:
-                if value is not last_raw[i]:
-                    if hasattr(value, "resolve_expression"):  # F(), db defaults: bulk_create's job, not ours
-                        raise TypeError(f"{meta.label}.{fields[i].name}: _insert takes plain values.")
-                    last_raw[i], last_db[i] = value, fields[i].get_db_prep_save(value, connection)
-                value = last_db[i]
-            row.append(value)
-        rows.append(row)
-    quote = connection.ops.quote_name
-    # Names come from the model's meta, quoted by the backend; every value is a parameter.
-    statement = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    # SQLite runs the prepared statement over the rows in C; psycopg pipelines them to PostgreSQL (a
-    # multi-row VALUES statement was measured slower there: its values are inlined client-side).
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(statement, rows[start : start + BATCH_SIZE])
 
 
 # The bulk write records the same audit events as the services, through core's batch recorder.
@@ -242,7 +154,7 @@ def bulk_add_actions(*, actor: Any, plan: ActionPlan, new_actions: Sequence[NewA
                 created_at=now,
             )
         )
-    _insert(actions)
+    insert_rows(actions)
     # Our numbers are the plan's highest (the plan is locked), so they find our rows' keys.
     keys = dict(
         Action.objects.filter(plan=plan, number__gt=actions[0].number - 1).values_list("number", "pk")
@@ -251,7 +163,7 @@ def bulk_add_actions(*, actor: Any, plan: ActionPlan, new_actions: Sequence[NewA
         action.pk = keys[action.number]
         action._state.adding = False
         action._state.db = Action.objects.db
-    _insert(
+    insert_rows(
         [
             ActionStatusChange(
                 action_id=a.pk, from_status="", to_status=ActionStatus.DRAFT, actor_id=actor.pk, at=now
@@ -259,7 +171,7 @@ def bulk_add_actions(*, actor: Any, plan: ActionPlan, new_actions: Sequence[NewA
             for a in actions
         ]
     )
-    _insert(
+    insert_rows(
         [
             SuccessCriterion(
                 action_id=action.pk,
