@@ -13,6 +13,7 @@ from safeguard.core.inbox import Rag
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring.models import (
+    AgendaItem,
     CycleStatus,
     Meeting,
     MonitoringCycle,
@@ -23,14 +24,20 @@ from safeguard.monitoring.models import (
     UpdateRequest,
 )
 
+# One record for a user, through the scoped querysets: the same 404 for missing and not yours. The pages
+# and the API share these.
+
 
 def get_schedule_for(user: Any, pk: Any) -> MonitoringSchedule:
-    return get_visible_or_404(perms.visible_schedules(user).select_related("board", "subgroup", "plan"), pk)
+    return get_visible_or_404(
+        perms.visible_schedules(user).select_related("board", "subgroup", "plan", "cross_board_recipient"),
+        pk,
+    )
 
 
 def get_cycle_for(user: Any, pk: Any) -> MonitoringCycle:
     return get_visible_or_404(
-        perms.visible_cycles(user).select_related("schedule__board", "schedule__subgroup"), pk
+        perms.visible_cycles(user).select_related("schedule__board", "schedule__subgroup", "snapshot"), pk
     )
 
 
@@ -43,7 +50,20 @@ def get_meeting_for(user: Any, pk: Any) -> Meeting:
 def get_request_for(user: Any, pk: Any) -> UpdateRequest:
     return get_visible_or_404(
         perms.visible_requests(user).select_related(
-            "cycle__schedule__board", "action__plan__owner_agency", "action__plan__owner_board", "owner"
+            "cycle__schedule__board",
+            "action__plan__owner_agency",
+            "action__plan__owner_board",
+            "action__lead_officer",
+            "owner",
+        ),
+        pk,
+    )
+
+
+def get_item_for(user: Any, pk: Any) -> AgendaItem:
+    return get_visible_or_404(
+        AgendaItem.objects.filter(meeting__in=perms.visible_meetings(user)).select_related(
+            "meeting__cycle__schedule__board", "meeting__subgroup"
         ),
         pk,
     )

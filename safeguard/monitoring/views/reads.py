@@ -20,7 +20,6 @@ from django.db.models import (
     Subquery,
 )
 
-from safeguard.core.scoping import get_visible_or_404
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring.models import (
     AgendaItem,
@@ -32,6 +31,13 @@ from safeguard.monitoring.models import (
     MonitoringSchedule,
     RequestStatus,
     UpdateRequest,
+)
+from safeguard.monitoring.selectors import (  # noqa: F401 - the views fetch records through reads
+    get_cycle_for,
+    get_item_for,
+    get_meeting_for,
+    get_request_for,
+    get_schedule_for,
 )
 from safeguard.people.models import Board, BoardRole, SubgroupMembership, User
 from safeguard.reviews import permissions as review_perms
@@ -110,14 +116,7 @@ def recent_closed_cycles(user: Any, *, limit: int = RECENT_CLOSED_CYCLES) -> Que
     )
 
 
-# --- One record, for a user ---------------------------------------------------------------------
-
-
-def get_schedule_for(user: Any, pk: Any) -> MonitoringSchedule:
-    return get_visible_or_404(
-        perms.visible_schedules(user).select_related("board", "subgroup", "plan", "cross_board_recipient"),
-        pk,
-    )
+# --- One record, for a user: the selectors' scoped lookups, shared with the API ----------------------
 
 
 def schedule_cycles(schedule: MonitoringSchedule) -> QuerySet[MonitoringCycle]:
@@ -125,12 +124,6 @@ def schedule_cycles(schedule: MonitoringSchedule) -> QuerySet[MonitoringCycle]:
         last_meeting_id=_last_meeting()
     )
     return with_counts(cycles).order_by("-opens_on", "-pk")
-
-
-def get_cycle_for(user: Any, pk: Any) -> MonitoringCycle:
-    return get_visible_or_404(
-        perms.visible_cycles(user).select_related("schedule__board", "schedule__subgroup", "snapshot"), pk
-    )
 
 
 def cycle_requests(cycle: MonitoringCycle) -> QuerySet[UpdateRequest]:
@@ -141,25 +134,6 @@ def cycle_requests(cycle: MonitoringCycle) -> QuerySet[UpdateRequest]:
 
 def cycle_meetings(cycle: MonitoringCycle) -> QuerySet[Meeting]:
     return cycle.meetings.select_related("subgroup").order_by("held_on", "pk")
-
-
-def get_request_for(user: Any, pk: Any) -> UpdateRequest:
-    return get_visible_or_404(
-        perms.visible_requests(user).select_related(
-            "cycle__schedule__board",
-            "action__plan__owner_agency",
-            "action__plan__owner_board",
-            "action__lead_officer",
-            "owner",
-        ),
-        pk,
-    )
-
-
-def get_meeting_for(user: Any, pk: Any) -> Meeting:
-    return get_visible_or_404(
-        perms.visible_meetings(user).select_related("cycle__schedule__board", "subgroup"), pk
-    )
 
 
 def meeting_items(meeting: Meeting) -> QuerySet[AgendaItem]:
@@ -179,15 +153,6 @@ def meeting_items(meeting: Meeting) -> QuerySet[AgendaItem]:
             )
         )
         .order_by("position")
-    )
-
-
-def get_item_for(user: Any, pk: Any) -> AgendaItem:
-    return get_visible_or_404(
-        AgendaItem.objects.filter(meeting__in=perms.visible_meetings(user)).select_related(
-            "meeting__cycle__schedule__board", "meeting__subgroup"
-        ),
-        pk,
     )
 
 
