@@ -620,3 +620,26 @@ def test_options_is_405_not_a_server_error(demo, child_n) -> None:
         "/actions/999/close/",
     ):
         assert api.client.options(f"/api/v1{path}").status_code == 405, path
+
+
+def test_a_lead_officer_outside_the_plans_boards_is_answered_as_an_unknown_id(demo, child_n) -> None:
+    from tests.factories import AgencyFactory, BoardFactory, MembershipFactory
+
+    stranger = MembershipFactory(agency=AgencyFactory(boards=[BoardFactory()])).user
+    lead = Api(demo.police_lead)
+    url = f"/action-plans/{child_n.plan.pk}/actions/"
+    outside = lead.post(url, {"title": "Review closure policy", "lead_officer": stranger.pk})
+    missing = lead.post(url, {"title": "Review closure policy", "lead_officer": 1_999_999_999})
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json()["errors"]["lead_officer"] == [
+        m.replace("1999999999", str(stranger.pk)) for m in missing.json()["errors"]["lead_officer"]
+    ]
+    assert not child_n.plan.actions.exists()
+
+
+def test_a_lead_officer_from_the_owning_agency_is_accepted(demo, child_n) -> None:
+    response = Api(demo.police_lead).post(
+        f"/action-plans/{child_n.plan.pk}/actions/",
+        {"title": "Review closure policy", "lead_officer": demo.ops_supervisor.pk},
+    )
+    assert response.status_code == 201, response.content

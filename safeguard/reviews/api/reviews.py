@@ -309,7 +309,7 @@ class PlanViewSet(ReviewsViewSet):
     @actions.mapping.post
     def add_action(self, request: Request, id: int) -> Response:
         plan = selectors.get_plan_for(request.user, id)
-        data = read_body(ActionIn, request)
+        data = read_body(ActionIn, request, plan=plan)
         with service_call():
             created = services.add_action(actor=request.user, plan=plan, **data)
         return action_out(request, created.pk, code=status.HTTP_201_CREATED)

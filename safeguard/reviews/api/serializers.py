@@ -356,10 +356,41 @@ class NoteIn(StrictIn):
     note = text(required=False)
 
 
+def _plan_people(context: dict[str, Any]) -> Any:
+    """Who may be named lead officer of an action in the plan (`context["plan"]`): people who currently work
+    for an agency of the plan's boards, or serve one of those boards. Anyone else's id is answered as an id
+    that does not exist, so the API cannot be used to learn which accounts exist elsewhere."""
+    from django.db.models import Q
+
+    plan = context["plan"]
+    boards = set(plan.monitoring_boards.values_list("id", flat=True))
+    if plan.owner_board_id:
+        boards.add(plan.owner_board_id)
+    if plan.review_id:
+        boards |= plan.review.board_ids()
+    if plan.owner_agency_id:
+        boards |= set(plan.owner_agency.boards.values_list("id", flat=True))
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(memberships__ended_on__isnull=True, memberships__agency__boards__in=boards)
+            | Q(board_roles__ended_on__isnull=True, board_roles__board__in=boards)
+            | Q(subgroup_memberships__ended_on__isnull=True, subgroup_memberships__subgroup__board__in=boards)
+        )
+        .distinct()
+    )
+
+
 class ActionIn(StrictIn):
     title = text(max_length=300, help_text="What will be done.")
     description = text(required=False)
-    lead_officer = RecordField(queryset=User.objects.all(), required=False, allow_null=True)
+    lead_officer = RecordField(
+        queryset=User.objects.all(),
+        scope=_plan_people,
+        required=False,
+        allow_null=True,
+        help_text="Someone who works for an agency of the plan's boards or serves one of them.",
+    )
     due_date = DayField(required=False, allow_null=True, default=None)
     finding = RecordField(
         queryset=Finding.objects.all(), scope=_visible_findings, required=False, allow_null=True
