@@ -1,8 +1,15 @@
 """The pages the benchmark measures: each Safeguard page beside its plain-Django baseline equivalent.
 
-Add a page here when a module lands (a child's record, a review's action list, ...): name it, say which
-scale persona signs in and how (session through the sign-in form, or the administrator's API token), and
-give the path on Safeguard and on the baseline. `ids` holds what bench/probe.py found in the database.
+Add a page here when a module lands (a child's record, ...): name it, say which scale persona signs in
+and how (session through the sign-in form, or the administrator's API token), and give the path on
+Safeguard and on the baseline. `ids` holds what bench/probe.py found in the database:
+
+- practitioner_id, monitor_id, admin_id: the scale personas (safeguard.core.scale). The practitioner owns
+  an average share of open clocks and leads a practitioner's share of actions; the monitor is an agency
+  safeguarding lead with a seat on their board's SCR subgroup (leads actions, judges evidence and impact);
+- review_id: the review with the most actions (the generator's "hot" review, in monitoring), board_id its
+  lead board (the monitor's); action_id: the action of that review with the longest history;
+- user_type_id: the content type of people.User (the hot record of the access log is the practitioner).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ Ids = dict[str, Any]
 class Page:
     key: str
     name: str
-    persona: str  # "practitioner" or "admin" (see safeguard.core.scale for the accounts)
+    persona: str  # "practitioner", "monitor" or "admin" (see safeguard.core.scale for the accounts)
     auth: str  # "session" (signed in through the form) or "token" (Authorization: Token ...)
     app_path: Callable[[Ids], str]
     baseline_path: Callable[[Ids], str]
@@ -27,27 +34,51 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page(
         "my_work",
-        "My work (practitioner's open clocks)",
+        "My work: practitioner (open clocks, actions led)",
         "practitioner",
         "session",
         lambda ids: "/my-work/",
-        lambda ids: f"/clocks/{ids['practitioner_id']}/",
+        lambda ids: f"/work/{ids['practitioner_id']}/",
     ),
     Page(
-        "user_list",
-        "List: users (admin changelist, 50 a page)",
-        "admin",
+        "my_work_monitor",
+        "My work: subgroup member (actions led, evidence to decide, impact to assess)",
+        "monitor",
         "session",
-        lambda ids: "/admin/people/user/",
-        lambda ids: "/users/",
+        lambda ids: "/my-work/",
+        lambda ids: f"/work/{ids['monitor_id']}/",
     ),
     Page(
-        "user_detail",
-        "Detail: one user (admin change page)",
-        "admin",
+        "action_list",
+        "List: all actions (/actions/, 50 a page)",
+        "monitor",
         "session",
-        lambda ids: f"/admin/people/user/{ids['practitioner_id']}/change/",
-        lambda ids: f"/users/{ids['practitioner_id']}/",
+        lambda ids: "/actions/",
+        lambda ids: "/actions/",
+    ),
+    Page(
+        "action_list_filtered",
+        "List: all actions, one board's red ones",
+        "monitor",
+        "session",
+        lambda ids: f"/actions/?board={ids['board_id']}&rag=red",
+        lambda ids: f"/actions/?board={ids['board_id']}&rag=red",
+    ),
+    Page(
+        "action_detail",
+        "Detail: one action (/actions/<id>/)",
+        "monitor",
+        "session",
+        lambda ids: f"/actions/{ids['action_id']}/",
+        lambda ids: f"/actions/{ids['action_id']}/",
+    ),
+    Page(
+        "review_detail",
+        "Detail: the review with the most actions (/reviews/<id>/)",
+        "monitor",
+        "session",
+        lambda ids: f"/reviews/{ids['review_id']}/",
+        lambda ids: f"/reviews/{ids['review_id']}/",
     ),
     Page(
         "who_viewed",

@@ -1,7 +1,10 @@
 """In-process look at the benchmark database, run by bench/run.py in a subprocess.
 
-    python bench/probe.py app        -> ids of the scale personas, the administrator's API token and,
-                                        for every page, the queries one request costs on Safeguard
+    python bench/probe.py app        -> ids of the scale personas and of the pages' records, the
+                                        administrator's API token, the shape of the data (how many
+                                        actions in each status and RAG, what each persona sees), how the
+                                        data were generated and, for every page, the queries one request
+                                        costs on Safeguard
     python bench/probe.py baseline   -> the queries one request costs on the baseline
 
 Queries are counted with Django's test client and CaptureQueriesContext, on the second request to each
@@ -13,13 +16,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _count(client, path: str, **headers: str) -> dict[str, int]:
+def _count(client: Any, path: str, **headers: str) -> dict[str, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -29,28 +34,86 @@ def _count(client, path: str, **headers: str) -> dict[str, int]:
     return {"status": response.status_code, "queries": len(captured.captured_queries)}
 
 
+def find_ids() -> dict[str, Any]:
+    """The personas and the records the pages show (see bench/pages.py)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from safeguard.core.scale import SCALE_ADMIN_EMAIL, SCALE_MONITOR_EMAIL, SCALE_PRACTITIONER_EMAIL
+    from safeguard.people.models import User
+    from safeguard.reviews.models import Action, Review
+
+    emails = (SCALE_ADMIN_EMAIL, SCALE_PRACTITIONER_EMAIL, SCALE_MONITOR_EMAIL)
+    users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    review = Review.objects.annotate(n=Count("plans__actions")).order_by("-n", "pk").first()
+    action = (
+        Action.objects.filter(plan__review=review)
+        .annotate(history=Count("status_changes", distinct=True) + Count("updates", distinct=True))
+        .order_by("-history", "pk")
+        .first()
+    )
+    return {
+        "admin_id": users[SCALE_ADMIN_EMAIL],
+        "practitioner_id": users[SCALE_PRACTITIONER_EMAIL],
+        "monitor_id": users[SCALE_MONITOR_EMAIL],
+        "user_type_id": ContentType.objects.get_for_model(User).pk,
+        "review_id": review.pk if review else None,
+        "review_actions": review.n if review else 0,  # type: ignore[attr-defined]
+        "board_id": review.lead_board_id if review else None,
+        "action_id": action.pk if action else None,
+    }
+
+
+def data_shape(ids: dict[str, Any]) -> dict[str, Any]:
+    """What the benchmark runs over: actions by status and RAG, and what each persona sees."""
+    from safeguard.core import inbox
+    from safeguard.core.models import AccessEvent, AuditEvent
+    from safeguard.people.models import User
+    from safeguard.reviews import permissions as perms
+    from safeguard.reviews import selectors
+    from safeguard.reviews.models import Action
+
+    shape: dict[str, Any] = {
+        "actions_by_status": dict(Counter(Action.objects.values_list("status", flat=True).iterator())),
+        "actions_by_rag": selectors.rag_counts(selectors.actions_with_rag(Action.objects.all())),
+        "hot_record_access_events": AccessEvent.objects.filter(
+            target_type_id=ids["user_type_id"], target_id=str(ids["practitioner_id"])
+        ).count(),
+        "personas": {},
+    }
+    for persona in ("practitioner", "monitor"):
+        user = User.objects.get(pk=ids[f"{persona}_id"])
+        items = inbox.items_for(user)
+        shape["personas"][persona] = {
+            "my_work_items": dict(
+                Counter(item.kind if item.kind in _REVIEW_KINDS else "Timescales" for item in items)
+            ),
+            "visible_actions": perms.visible_actions(user).count(),
+        }
+    event = AuditEvent.objects.filter(action="scale.data_generated").order_by("-sequence").first()
+    shape["generated"] = event.changes if event else None
+    return shape
+
+
+_REVIEW_KINDS = {"Action", "Evidence to decide", "Impact to assess"}
+
+
 def probe_app() -> dict[str, object]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safeguard.settings")
     import django
 
     django.setup()
-    from django.contrib.contenttypes.models import ContentType
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from bench.pages import PAGES
-    from safeguard.core.scale import SCALE_ADMIN_EMAIL, SCALE_PRACTITIONER_EMAIL
+    from safeguard.core.api_tokens import issue_api_token
     from safeguard.people.models import User
 
-    admin = User.objects.get(email=SCALE_ADMIN_EMAIL)
-    practitioner = User.objects.get(email=SCALE_PRACTITIONER_EMAIL)
-    token, _ = Token.objects.get_or_create(user=admin)
-    ids = {
-        "admin_id": admin.pk,
-        "practitioner_id": practitioner.pk,
-        "user_type_id": ContentType.objects.get_for_model(User).pk,
-    }
-    personas = {"admin": admin, "practitioner": practitioner}
+    ids = find_ids()
+    admin = User.objects.get(pk=ids["admin_id"])
+    # A new key each run (only a digest is stored, so an earlier key cannot be read back).
+    token = issue_api_token(user=admin, rotate=True, system_process="bench")
+    personas = {name: User.objects.get(pk=ids[f"{name}_id"]) for name in ("admin", "practitioner", "monitor")}
     queries = {}
     for page in PAGES:
         client = Client()
@@ -59,7 +122,7 @@ def probe_app() -> dict[str, object]:
         else:
             client.force_login(personas[page.persona])
             queries[page.key] = _count(client, page.app_path(ids))
-    return {"ids": ids, "token": token.key, "queries": queries}
+    return {"ids": ids, "token": token.key, "queries": queries, "shape": data_shape(ids)}
 
 
 def probe_baseline(ids: dict[str, object]) -> dict[str, object]:
@@ -77,4 +140,4 @@ def probe_baseline(ids: dict[str, object]) -> dict[str, object]:
 if __name__ == "__main__":
     which = sys.argv[1]
     result = probe_app() if which == "app" else probe_baseline(json.loads(sys.argv[2]))
-    print("PROBE " + json.dumps(result))
+    print("PROBE " + json.dumps(result, default=str))
