@@ -132,6 +132,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The visibility rules make every action query look costly to the planner, so PostgreSQL's JIT compiled
+    # each one, adding 0.7-2 s to queries that run in tens of milliseconds (bench/results/
+    # large-postgres-findings.md). Off for Safeguard's own connections; override with DATABASE_OPTIONS.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", "test_safeguard")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -417,6 +417,8 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
             models.Index(fields=["lead_officer", "status"], name="action_lead_status_idx"),
+            # The all-actions list's default order: the first page is read off the index.
+            models.Index(fields=["due_date", "plan", "number"], name="action_due_order_idx"),
         ]
 
     def __str__(self) -> str:

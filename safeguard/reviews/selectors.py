@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -131,7 +132,18 @@ def action_list(user: Any, filters: ActionFilters | None = None, *, sort: str = 
     qs = actions_with_rag(perms.visible_actions(user), today=today).annotate(
         latest_update=latest_update_subquery(),
         latest_impact=latest_impact_subquery(),
-        evidence_count=Count("evidence", distinct=True),
+        # A subquery, not Count("evidence"): a join would multiply the rows that RAG counts and the
+        # list's total are taken over, and make the database group every visible action before paging.
+        evidence_count=Coalesce(
+            Subquery(
+                Evidence.objects.filter(action_id=OuterRef("pk"))
+                .order_by()
+                .values("action_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        ),
         rag_order=Case(
             When(rag=Rag.RED, then=Value(0)),
             When(rag=Rag.AMBER, then=Value(1)),
@@ -143,9 +155,12 @@ def action_list(user: Any, filters: ActionFilters | None = None, *, sort: str = 
     if filters.review:
         qs = qs.filter(plan__review_id=filters.review)
     if filters.board:
+        # A subquery rather than a join to the monitoring boards, which would repeat an action per board.
         qs = qs.filter(
-            Q(plan__monitoring_boards__id=filters.board) | Q(plan__owner_board_id=filters.board)
-        ).distinct()
+            plan_id__in=ActionPlan.objects.filter(
+                Q(monitoring_boards__id=filters.board) | Q(owner_board_id=filters.board)
+            ).values("pk")
+        )
     if filters.agency:
         qs = qs.filter(plan__owner_agency_id=filters.agency)
     if filters.status:

@@ -307,3 +307,30 @@ def test_the_list_costs_the_same_with_1_and_50_actions(client_as, demo, child_n,
     fifty = _queries(client, params)
     assert one == fifty, (one, fifty)
     assert fifty <= 15, fifty
+
+
+def test_rag_counts_count_each_action_once_however_much_evidence_it_has(demo, child_n) -> None:
+    from safeguard.reviews import selectors
+    from safeguard.reviews.models import EvidenceKind
+    from tests.reviews.conftest import agreed_action
+
+    action = agreed_action(demo, child_n)
+    for n in range(3):
+        services.submit_evidence(
+            actor=demo.ops_supervisor, action=action, kind=EvidenceKind.NARRATIVE, description=f"Part {n}"
+        )
+    actions = selectors.action_list(demo.lancashire_manager)
+    assert sum(selectors.rag_counts(actions).values()) == actions.count() == 1
+    assert actions.get().evidence_count == 3
+
+
+def test_the_board_filter_lists_an_action_once_when_both_boards_monitor_it(demo, child_n) -> None:
+    from safeguard.reviews import selectors
+    from tests.reviews.conftest import agreed_action
+
+    agreed_action(demo, child_n)  # the police plan is monitored by Liverpool and Lancashire
+    actions = selectors.action_list(
+        demo.lancashire_manager, selectors.ActionFilters(board=child_n.liverpool.pk)
+    )
+    assert actions.count() == 1
+    assert sum(selectors.rag_counts(actions).values()) == 1
