@@ -77,9 +77,13 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         return self._bounded(request, self.offset_query_param, 0, self.max_offset, 0)
 
     def _bounded(self, request: Request, name: str, low: int, high: int, default: Any) -> Any:
-        raw = request.query_params.get(name)
-        if raw is None:
+        values = request.query_params.getlist(name)
+        if not values:
             return default
+        if len(values) > 1:
+            # Which one would count is a guess; refuse rather than silently use the last.
+            raise ValidationError({name: [ErrorDetail(f"Give {name} once.", code="invalid")]})
+        raw = values[0]
         # ASCII digits only: int() would also take " 5", "1_0" and other scripts' digits.
         if not self._WHOLE_NUMBER.fullmatch(raw) or not low <= int(raw) <= high:
             raise ValidationError(

@@ -643,3 +643,9 @@ def test_a_lead_officer_from_the_owning_agency_is_accepted(demo, child_n) -> Non
         {"title": "Review closure policy", "lead_officer": demo.ops_supervisor.pk},
     )
     assert response.status_code == 201, response.content
+
+
+def test_paging_parameters_given_twice_are_refused(demo, child_n) -> None:
+    response = Api(demo.lancashire_manager).client.get("/api/v1/actions/?limit=1&limit=2")
+    assert response.status_code == 400
+    assert response.json()["errors"]["limit"] == ["Give limit once."]
