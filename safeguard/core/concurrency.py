@@ -254,3 +254,18 @@ class VersionedFormMixin(forms.BaseForm):
         data = cast(Any, self.data).copy()  # a QueryDict (copies mutable) or a plain dict
         data[self.add_prefix(VERSION_FIELD)] = str(stale.current_version)
         self.data = data
+
+
+def lock_row(model: type[models.Model], pk: Any) -> Any:
+    """The row, locked for the rest of the transaction (services lock what they change)."""
+    return model._default_manager.select_for_update().get(pk=pk)
+
+
+def bump_version(instance: Any, *fields: str) -> None:
+    """Save `fields` and add one to the row's version in the same UPDATE (with `updated_at` if it has one)."""
+    instance.version = F(VERSION_FIELD) + 1
+    update = [*fields, VERSION_FIELD]
+    if hasattr(instance, "updated_at"):
+        update.append("updated_at")
+    instance.save(update_fields=update)
+    instance.refresh_from_db(fields=[VERSION_FIELD])

@@ -19,11 +19,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from safeguard.core.audit import record_event
 from safeguard.core.calendar import LONDON, add_months, calendar_for
+from safeguard.core.concurrency import bump_version as _bump
+from safeguard.core.concurrency import lock_row as _lock
 from safeguard.core.notifications import notify
 from safeguard.core.tick import SYSTEM_PROCESS
 from safeguard.monitoring import permissions as perms
@@ -73,21 +75,8 @@ REQUESTED_STATES = (ActionStatus.AGREED, ActionStatus.IN_PROGRESS)
 _MAX_OCCURRENCES = 600
 
 
-def _lock(model: Any, pk: Any) -> Any:
-    return model._default_manager.select_for_update().get(pk=pk)
-
-
 def _today(now: datetime | None = None) -> date:
     return (now or timezone.now()).astimezone(LONDON).date()
-
-
-def _bump(instance: Any, *fields: str) -> None:
-    instance.version = F("version") + 1
-    update = [*fields, "version"]
-    if hasattr(instance, "updated_at"):
-        update.append("updated_at")
-    instance.save(update_fields=update)
-    instance.refresh_from_db(fields=["version"])
 
 
 def _check_version(instance: Any, expected_version: int | None, fields: list[str]) -> None:

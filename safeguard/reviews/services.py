@@ -15,11 +15,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from safeguard.core.audit import record_event
 from safeguard.core.calendar import LONDON
+from safeguard.core.concurrency import bump_version as _bump
+from safeguard.core.concurrency import lock_row as _lock
 from safeguard.core.models import Clock
 from safeguard.core.services import meet_clock, start_clock
 from safeguard.people.models import Agency, Board, Subgroup
@@ -68,20 +70,6 @@ def _check_move(table: dict[str, frozenset[str]], current: str, target: str, lab
 
 def _deny(message: str) -> PermissionDenied:
     return PermissionDenied(message)
-
-
-def _lock(model: type[models.Model], pk: Any) -> Any:
-    return model._default_manager.select_for_update().get(pk=pk)
-
-
-def _bump(instance: Any, *fields: str) -> None:
-    instance.version = F("version") + 1
-    instance.save(
-        update_fields=[*fields, "version", "updated_at"]
-        if hasattr(instance, "updated_at")
-        else [*fields, "version"]
-    )
-    instance.refresh_from_db(fields=["version"])
 
 
 def _start_of_day(d: date) -> datetime:
