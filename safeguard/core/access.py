@@ -13,6 +13,7 @@ PostgreSQL) and name the record by type and key, never by its contents.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -28,19 +29,24 @@ class AccessLogError(Exception):
     """An access that cannot be recorded: no signed-in user, an unsaved record, an unknown channel."""
 
 
-def log_access(
-    *, user: Any, target: models.Model, via: str, route: str, break_glass_reason: str = ""
-) -> AccessEvent:
-    """Record that `user` viewed `target` through `via` (page, API or export) at `route`."""
+def _checked_route(user: Any, via: str, route: str) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         raise AccessLogError("Only a signed-in user's access can be recorded.")
-    if target is None or target.pk is None:
-        raise AccessLogError("The record viewed must be saved first.")
     if via not in AccessVia.values:
         raise AccessLogError(f"Unknown access channel {via!r}; use one of {', '.join(AccessVia.values)}.")
     route = (route or "").strip()
     if not route:
         raise AccessLogError("Name the page or API operation used.")
+    return route
+
+
+def log_access(
+    *, user: Any, target: models.Model, via: str, route: str, break_glass_reason: str = ""
+) -> AccessEvent:
+    """Record that `user` viewed `target` through `via` (page, API or export) at `route`."""
+    route = _checked_route(user, via, route)
+    if target is None or target.pk is None:
+        raise AccessLogError("The record viewed must be saved first.")
     return AccessEvent.objects.create(
         user=user,
         target_type=ContentType.objects.get_for_model(target),
@@ -49,6 +55,21 @@ def log_access(
         route=route[:_ROUTE_MAX_LENGTH],
         break_glass_reason=(break_glass_reason or "").strip(),
     )
+
+
+def log_accesses(*, user: Any, model: type[models.Model], pks: Iterable[Any], via: str, route: str) -> int:
+    """Record that `user` viewed every `model` record in `pks` at once (an export touching many records):
+    the same rows as `log_access` would write one by one, in one INSERT per thousand. Returns how many."""
+    route = _checked_route(user, via, route)
+    content_type = ContentType.objects.get_for_model(model)
+    events = [
+        AccessEvent(
+            user=user, target_type=content_type, target_id=str(pk), via=via, route=route[:_ROUTE_MAX_LENGTH]
+        )
+        for pk in pks
+    ]
+    AccessEvent.objects.bulk_create(events, batch_size=1000)
+    return len(events)
 
 
 def log_page_view(request: HttpRequest, target: models.Model, *, break_glass_reason: str = "") -> AccessEvent:

@@ -12,7 +12,14 @@ from django.urls import resolve
 from django.utils import timezone
 from rest_framework.request import Request
 
-from safeguard.core.access import AccessLogError, log_access, log_api_view, log_page_view, viewers_of
+from safeguard.core.access import (
+    AccessLogError,
+    log_access,
+    log_accesses,
+    log_api_view,
+    log_page_view,
+    viewers_of,
+)
 from safeguard.core.models import AccessEvent, AccessVia
 from tests.factories import AgencyFactory, UserFactory
 
@@ -137,3 +144,26 @@ def test_admin_lists_access_events_read_only(client, admin_user, record, practit
     assert client.get("/admin/core/accessevent/add/").status_code == 403
     assert client.post(f"/admin/core/accessevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_log_accesses_records_one_row_per_record_in_one_go(
+    practitioner, django_assert_max_num_queries
+) -> None:
+    agencies = AgencyFactory.create_batch(3)
+    with django_assert_max_num_queries(2):  # the content type (cached after) and one INSERT
+        written = log_accesses(
+            user=practitioner,
+            model=type(agencies[0]),
+            pks=[a.pk for a in agencies],
+            via="export",
+            route="x:y",
+        )
+    assert written == 3
+    rows = AccessEvent.objects.filter(user=practitioner, via="export", route="x:y")
+    assert sorted(rows.values_list("target_id", flat=True)) == sorted(str(a.pk) for a in agencies)
+
+
+def test_log_accesses_refuses_an_anonymous_user_and_writes_nothing(db) -> None:
+    with pytest.raises(AccessLogError, match="signed-in"):
+        log_accesses(user=AnonymousUser(), model=AccessEvent, pks=[1], via="export", route="x:y")
+    assert not AccessEvent.objects.exists()
