@@ -45,9 +45,11 @@ def get_plan_for(user: Any, pk: Any) -> ActionPlan:
     )
 
 
-def get_action_for(user: Any, pk: Any) -> Action:
-    return get_visible_or_404(
-        actions_with_rag(perms.visible_actions(user)).select_related(
+def get_action_for(user: Any, pk: Any, *, viewer: perms.Viewer | None = None) -> Action:
+    """Read by key, then asked whether the user may see it: one plan's rule, not every visible plan's.
+    A page passes its request's `viewer`, which answers the common cases without a query."""
+    action = get_visible_or_404(
+        actions_with_rag(Action.objects.all()).select_related(
             "plan__review",
             "plan__owner_agency",
             "plan__owner_board",
@@ -57,6 +59,9 @@ def get_action_for(user: Any, pk: Any) -> Action:
         ),
         pk,
     )
+    if not perms.can_see_action(user, action, viewer=viewer):
+        raise Http404("Not found")
+    return action
 
 
 def get_recommendation_for(user: Any, pk: Any) -> Recommendation:
@@ -69,9 +74,9 @@ def get_recommendation_for(user: Any, pk: Any) -> Recommendation:
     )
 
 
-def get_evidence_for(user: Any, pk: Any) -> Evidence:
-    evidence = get_visible_or_404(Evidence.objects.select_related("action"), pk)
-    if not perms.visible_actions(user).filter(pk=evidence.action_id).exists():
+def get_evidence_for(user: Any, pk: Any, *, viewer: perms.Viewer | None = None) -> Evidence:
+    evidence = get_visible_or_404(Evidence.objects.select_related("action__plan__review"), pk)
+    if not perms.can_see_action(user, evidence.action, viewer=viewer):
         raise Http404("Not found")
     return evidence
 
@@ -182,16 +187,24 @@ def action_list(user: Any, filters: ActionFilters | None = None, *, sort: str = 
     ).order_by(*SORTS.get(sort, SORTS["due"]))
 
 
+def rag_breakdown(actions: QuerySet[Action]) -> tuple[dict[str, int], int]:
+    """RAG counts and the total for an annotated action queryset, in one query: a list page takes its
+    total from here rather than counting the same (expensive to scope) rows a second time."""
+    counts = {row["rag"]: row["n"] for row in actions.order_by().values("rag").annotate(n=Count("pk"))}
+    return {rag: counts.get(rag, 0) for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)}, sum(
+        counts.values()
+    )
+
+
 def rag_counts(actions: QuerySet[Action]) -> dict[str, int]:
     """RAG counts for an annotated action queryset, in one query."""
-    counts = {row["rag"]: row["n"] for row in actions.order_by().values("rag").annotate(n=Count("pk"))}
-    return {rag: counts.get(rag, 0) for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE)}
+    return rag_breakdown(actions)[0]
 
 
 def plan_actions(user: Any, plan: ActionPlan) -> QuerySet[Action]:
     """A plan's actions the user may see, with RAG and how many success criteria each has, in one query."""
     return (
-        actions_with_rag(perms.visible_actions(user).filter(plan=plan))
+        actions_with_rag(perms.visible_actions(user, pk=plan.pk))
         .select_related("lead_officer", "finding")
         .annotate(criteria_count=Count("criteria", distinct=True))
         .order_by("number")
@@ -225,7 +238,7 @@ def review_tree(user: Any, review: Review) -> ReviewTree:
         .prefetch_related("findings")
         .order_by("board__name", "number")
     )
-    actions = actions_with_rag(perms.visible_actions(user).filter(plan__review=review)).select_related(
+    actions = actions_with_rag(perms.visible_actions(user, review=review)).select_related(
         "lead_officer", "finding"
     )
     plans = list(

@@ -12,6 +12,10 @@ rag.py's docstrings over the drawn data, never by calling them:
   over every visible action of a visible review;
 - /api/v1/reviews/ and /api/v1/action-plans/: the visible reviews (with the same RAG counts) and plans,
   and `count`; /api/v1/action-plans/?agency=<a>: the visible plans that agency owns.
+
+A second property covers single records, whose rule is asked of one plan rather than of every visible
+one: each action's page (200 or the same 404), the rule itself with and without the request's loaded roles,
+and each review's actions as `visible_actions(user, review=...)` narrows them.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ from django.test import Client
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from safeguard.reviews.models import ActionStatus, Rag
+from safeguard.reviews import permissions as perms
+from safeguard.reviews.models import Action, ActionStatus, Rag
 from tests.oracle_world import (
     CHAIR,
     LEAD,
@@ -234,6 +239,12 @@ def _examples(test: Any) -> Any:
     return test
 
 
+def _world_examples(test: Any) -> Any:
+    for world in EDGES:
+        test = example(world=world)(test)
+    return test
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(world=reviews_worlds, rag=st.sampled_from(RAGS), board=st.integers(0, 2))
 @_examples
@@ -302,4 +313,28 @@ def test_lists_counts_and_exports_hold_exactly_what_the_rules_allow(partnership,
             for i in seen.plans
             if world["plans"][i]["single_agency"] and world["plans"][i]["owner"] == board
         }
+        transaction.set_rollback(True)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(world=reviews_worlds)
+@_world_examples
+def test_each_action_and_each_reviews_actions_are_seen_exactly_as_the_rules_allow(partnership, world) -> None:
+    with transaction.atomic():
+        world = normalise(world)
+        viewer = build_viewer(partnership, world)
+        built = build_reviews(partnership, world, viewer)
+        seen = reviews_oracle(world)
+        client = Client()
+        client.force_login(viewer)
+        for index, action in enumerate(built.actions):
+            allowed = index in seen.actions
+            assert client.get(f"/actions/{action.pk}/").status_code == (200 if allowed else 404)
+            loaded = Action.objects.select_related("plan__review").get(pk=action.pk)
+            assert perms.can_see_action(viewer, loaded) is allowed
+            assert perms.can_see_action(viewer, loaded, viewer=perms.Viewer(viewer)) is allowed
+        plan_of = [world["plans"][spec["plan"]] for spec in world["actions"]]
+        for index, review in enumerate(built.reviews):
+            expected = {built.actions[i].pk for i in seen.actions if plan_of[i]["review"] == index}
+            assert set(perms.visible_actions(viewer, review=review).values_list("pk", flat=True)) == expected
         transaction.set_rollback(True)

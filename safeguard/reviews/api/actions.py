@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
 from safeguard.core.scoping import get_visible_or_404
+from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
 from safeguard.reviews.api.common import ReviewsViewSet, errors, read_body, read_filters, service_call
 from safeguard.reviews.api.reviews import action_out, actions_for
@@ -63,7 +64,7 @@ class ActionViewSet(ReviewsViewSet):
     queryset = Action.objects.none()  # for the schema only; reads go through actions_for(user)
 
     def _action(self, request: Request, id: int) -> Action:
-        return selectors.get_action_for(request.user, id)
+        return selectors.get_action_for(request.user, id, viewer=perms.request_viewer(request))
 
     @extend_schema(
         operation_id="actions_list",

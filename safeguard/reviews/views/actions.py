@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.access import log_page_view
 from safeguard.core.concurrency import StaleEdit
+from safeguard.core.paging import CountedPaginator
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
 from safeguard.reviews.forms.actions import (
@@ -58,6 +58,11 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _action_for(request: HttpRequest, pk: Any) -> Action:
+    """The action, or the same 404 for "missing" and "not yours"; the request's roles are read once."""
+    return selectors.get_action_for(request.user, pk, viewer=perms.request_viewer(request))
+
+
 def _to_action(action: Action | int) -> HttpResponse:
     pk = action.pk if isinstance(action, Action) else action
     return redirect("reviews:action_detail", pk=pk)
@@ -72,14 +77,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
     """Every action the user may see, across reviews: filtered, sorted, 50 a page, counted by RAG."""
     form = ActionFilterForm(request.GET)
     actions = selectors.action_list(request.user, form.filters(), sort=form.sort())
-    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts, total = selectors.rag_breakdown(actions)
+    page = CountedPaginator(actions, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     query = present.query_string(request.GET)
     context = {
         "form": form,
         "rows": present.action_rows(page.object_list),
         "page": page,
-        "total": page.paginator.count,
-        "rag_counts": present.rag_summary(selectors.rag_counts(actions), request.GET),
+        "total": total,
+        "rag_counts": present.rag_summary(counts, request.GET),
         "pagination": present.pagination(page, request.GET),
         "exports": [
             {
@@ -100,7 +106,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     log_page_view(request, action)
     page = present.ActionPage(action, perms.request_viewer(request))
     return render(request, "reviews/actions/detail.html", {"page": page, "crumbs": page.breadcrumbs})
@@ -152,7 +158,7 @@ def _step(
 @require_http_methods(FORM_METHODS)
 @login_required
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     form = ActionEditForm(_posted(request), action=action)
 
     def run(data: dict[str, Any]) -> None:
@@ -182,7 +188,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -199,7 +205,7 @@ def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def update_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -216,7 +222,7 @@ def update_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def evidence_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     form = EvidenceForm(_posted(request), request.FILES if request.method == "POST" else None)
 
     def run(data: dict[str, Any]) -> None:
@@ -255,7 +261,7 @@ def _max_bytes() -> int:
 @require_http_methods(FORM_METHODS)
 @login_required
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -272,8 +278,8 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def evidence_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    evidence = selectors.get_evidence_for(request.user, pk)
-    action = selectors.get_action_for(request.user, evidence.action_id)
+    evidence = selectors.get_evidence_for(request.user, pk, viewer=perms.request_viewer(request))
+    action = _action_for(request, evidence.action_id)
     form = EvidenceDecisionForm(_posted(request))
 
     def run(data: dict[str, Any]) -> None:
@@ -303,7 +309,7 @@ def evidence_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def impact_create(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -320,7 +326,7 @@ def impact_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def action_close(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -337,7 +343,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -354,7 +360,7 @@ def action_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def action_reprogramme(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     return _step(
         request,
         action,
@@ -371,7 +377,7 @@ def action_reprogramme(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(FORM_METHODS)
 @login_required
 def action_rag(request: HttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = _action_for(request, pk)
     form = RagForm(_posted(request))
     return _step(
         request,
@@ -398,7 +404,7 @@ _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/]')
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The file, to a user who can see its action, always as a download and never sniffed."""
-    evidence = selectors.get_evidence_for(request.user, pk)
+    evidence = selectors.get_evidence_for(request.user, pk, viewer=perms.request_viewer(request))
     if evidence.kind != EvidenceKind.FILE or not evidence.file:
         raise Http404("Not found")
     try:
