@@ -30,7 +30,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
-from safeguard.core.bulk import insert_rows
+from safeguard.core.bulk import insert_values
 from safeguard.core.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -67,8 +67,26 @@ def compute_hash(event: AuditEvent) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
+_JSON_SCALARS = (str, int, bool, type(None))
+
+
+def _plain_json(value: Any) -> bool:
+    """Already what JSON would give back: str/int/bool/None, and lists and str-keyed dicts of them.
+    (Floats are left to the round trip: JSON may not give the same float text back on every engine.)"""
+    if type(value) in _JSON_SCALARS:
+        return True
+    if type(value) is list:
+        return all(_plain_json(item) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _plain_json(item) for key, item in value.items())
+    return False
+
+
 def _json_safe(changes: Mapping[str, Any] | None) -> dict[str, Any]:
-    # Round-trip through JSON now, so that the hash computed here equals the one recomputed from the row.
+    # Round-trip through JSON now, so that the hash computed here equals the one recomputed from the row;
+    # values that are plain JSON already (most) come back unchanged, so they skip the round trip.
+    if type(changes) is dict and _plain_json(changes):
+        return dict(changes)
     try:
         return json.loads(json.dumps(dict(changes or {}), cls=DjangoJSONEncoder))
     except (TypeError, ValueError) as exc:
@@ -141,6 +159,31 @@ def record_event(
     return event
 
 
+class _BatchRow:
+    """An audit row as `compute_hash` reads it (the model's attribute names), for batches."""
+
+    COLUMNS = (
+        "sequence",
+        "at",
+        "actor_id",
+        "system_process",
+        "action",
+        "target_type_id",
+        "target_id",
+        "changes",
+        "reason",
+        "previous_hash",
+    )
+    __slots__ = COLUMNS
+
+    def __init__(self, **values: Any) -> None:
+        for name in self.COLUMNS:
+            setattr(self, name, values[name])
+
+    def values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.COLUMNS)
+
+
 @dataclass(frozen=True)
 class PendingEvent:
     """One event of a batch for `record_events`: what `record_event` takes, less the actor."""
@@ -174,24 +217,24 @@ def record_events(*, actor: Any, events: Sequence[PendingEvent], batch_size: int
         if model not in content_types:
             content_types[model] = ContentType.objects.get_for_model(model)
         sequence += 1
-        event = AuditEvent(
+        # The row's values without a model instance per event (34,000 of them in a 10,000-row import).
+        event = _BatchRow(
             sequence=sequence,
             at=timezone.now(),
-            actor=actor,
+            actor_id=actor.pk,
             system_process="",
             action=pending.action,
-            target_type=content_types[model],
+            target_type_id=content_types[model].pk,
             target_id=str(pending.target.pk),
             changes=_json_safe(pending.changes),
             reason=pending.reason or "",
             previous_hash=previous,
         )
-        event.hash = compute_hash(event)
-        previous = event.hash
-        rows.append(event)
+        previous = compute_hash(event)
+        rows.append((*event.values(), previous))
     # One prepared INSERT over the batch: bulk_create's per-value compilation was a third of a 10,000-row
-    # import (34,000 events). The values are exactly those hashed above.
-    insert_rows(rows, batch_size=batch_size)
+    # import. The values are exactly those hashed above.
+    insert_values(AuditEvent, [*_BatchRow.COLUMNS, "hash"], rows, batch_size=batch_size)
     head.sequence, head.hash = sequence, previous
     head.save(update_fields=["sequence", "hash"])
     return len(rows)

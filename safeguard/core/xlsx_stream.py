@@ -28,6 +28,8 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter as column_letter
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FLUSH_EVERY = 500
 # Excel's own limit: a longer cell opens with a repair prompt.
@@ -94,15 +96,6 @@ _STYLES = (
 
 class XlsxError(ValueError):
     """A sheet this writer cannot make: a bad title, too many columns or rows, a cell of unknown type."""
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 26 -> Z, 27 -> AA."""
-    letters = ""
-    while index > 0:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def sheet_title(title: str) -> str:

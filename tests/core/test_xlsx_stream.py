@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from safeguard.core.xlsx_stream import XlsxError, column_letter, sheet_title, stream_xlsx
+from safeguard.core.xlsx_stream import XlsxError, sheet_title, stream_xlsx
 
 HEADER = ("Ref", "Title", "Due", "Count")
 
@@ -119,8 +119,3 @@ def test_sheet_titles_are_made_acceptable_to_excel(given, expected) -> None:
 def test_a_blank_sheet_title_is_refused() -> None:
     with pytest.raises(XlsxError):
         sheet_title("[]")
-
-
-@pytest.mark.parametrize(("index", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (52, "AZ"), (16_384, "XFD")])
-def test_column_letters(index, letters) -> None:
-    assert column_letter(index) == letters
