@@ -171,3 +171,26 @@ def test_exporting_many_actions_streams(demo, child_n, client_as, review_urls) -
         rows = _csv(response) if fmt == "csv" else _xlsx(response)
         print(f"\nexport of 2,000 actions as {fmt}: {time.perf_counter() - started:.2f} s")
         assert len(rows) == 2001
+
+
+def test_the_export_reads_a_fixed_number_of_queries_however_many_actions(demo, child_n, client_as) -> None:
+    """Criteria and evidence are read once per chunk of actions, not once per action."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as(demo.lancashire_manager)
+    url = reverse("reviews:actions_export", kwargs={"fmt": "csv"})
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(client.get(url).streaming_content)
+        return len(captured)
+
+    agreed_action(demo, child_n)
+    few = queries()
+    for _ in range(5):
+        action = agreed_action(demo, child_n)
+        services.submit_evidence(
+            actor=demo.police_lead, action=action, kind=EvidenceKind.NARRATIVE, description="Register"
+        )
+    assert queries() == few
