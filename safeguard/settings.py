@@ -259,6 +259,13 @@ SAFEGUARD_ACTION_AMBER_WORKING_DAYS = env.int(
     "SAFEGUARD_ACTION_AMBER_WORKING_DAYS", 10, minimum=0, maximum=120
 )
 
+# RAG counts over every action a user may see are kept until the next audited write, at most this long
+# (safeguard/reviews/counts.py); 0 turns the cache off. Off in tests: their rolled-back transactions
+# write records without audit events and reuse keys.
+SAFEGUARD_COUNT_CACHE_SECONDS = env.int(
+    "SAFEGUARD_COUNT_CACHE_SECONDS", 0 if TESTING else 300, minimum=0, maximum=3600
+)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

@@ -28,15 +28,20 @@ def amber_window_days() -> int:
     return int(getattr(settings, "SAFEGUARD_ACTION_AMBER_WORKING_DAYS", DEFAULT_AMBER_WORKING_DAYS))
 
 
+def amber_until(today: date) -> date:
+    """The last due date that is amber (not green) today: the warning window's end, in working days."""
+    return add_working_days(today, amber_window_days())
+
+
 def rag_expression(*, today: date | None = None) -> Case:
     today = today or timezone.localdate()
-    amber_until = add_working_days(today, amber_window_days())
+    amber_until_day = amber_until(today)
     return Case(
         When(status=ActionStatus.CLOSED, then=Value(Rag.BLUE)),
         When(~Q(rag_override=""), then="rag_override"),
         When(status__in=OPEN_STATES, due_date__lt=today, then=Value(Rag.RED)),
         When(Q(at_risk=True) & ~Q(status=ActionStatus.CLOSED), then=Value(Rag.AMBER)),
-        When(status__in=OPEN_STATES, due_date__lte=amber_until, then=Value(Rag.AMBER)),
+        When(status__in=OPEN_STATES, due_date__lte=amber_until_day, then=Value(Rag.AMBER)),
         default=Value(Rag.GREEN),
         output_field=CharField(max_length=10),
     )

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguard.core.access import log_page_view
 from safeguard.core.concurrency import StaleEdit
 from safeguard.core.paging import CountedPaginator
+from safeguard.reviews import counts as kept_counts
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
 from safeguard.reviews.forms.actions import (
@@ -76,8 +77,12 @@ def _to_action(action: Action | int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     """Every action the user may see, across reviews: filtered, sorted, 50 a page, counted by RAG."""
     form = ActionFilterForm(request.GET)
-    actions = selectors.action_list(request.user, form.filters(), sort=form.sort())
-    counts, total = selectors.rag_breakdown(actions)
+    filters = form.filters()
+    actions = selectors.action_list(request.user, filters, sort=form.sort())
+    # The counts cover every matching row (the sort does not change them), kept until the next change.
+    counts, total = kept_counts.kept(
+        perms.request_viewer(request), "actions", filters, lambda: selectors.rag_breakdown(actions)
+    )
     page = CountedPaginator(actions, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     query = present.query_string(request.GET)
     context = {

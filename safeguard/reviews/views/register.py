@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.access import log_page_view
 from safeguard.core.concurrency import StaleEdit
+from safeguard.reviews import counts as kept_counts
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
 from safeguard.reviews.forms.register import (
@@ -95,7 +96,12 @@ def review_register(request: HttpRequest) -> HttpResponse:
     )
     reviews = selectors.review_register(request.user, filters)
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    totals = selectors.register_rag_counts(request.user, reviews)
+    totals = kept_counts.kept(
+        perms.request_viewer(request),
+        "register",
+        filters,
+        lambda: selectors.register_rag_counts(request.user, reviews),
+    )
     context = {
         "form": form,
         "filtered": bool(chosen),
