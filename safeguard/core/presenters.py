@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
+from django.core.paginator import Page
 from django.utils import timezone
 
 from safeguard.core.calendar import LONDON
@@ -109,6 +111,13 @@ def work_item_rows(items: list[WorkItem], *, now: datetime | None = None) -> lis
     ]
 
 
+def work_caption(page: Page) -> str:
+    """My work's table caption: the order, and which items of how many when there is more than a page."""
+    if page.paginator.num_pages <= 1:
+        return "Due from you, soonest first"
+    return f"Due from you, soonest first: items {page.start_index()} to {page.end_index()} of {page.paginator.count}"
+
+
 def _preload(calendars: CalendarSet, items: Iterable[WorkItem], *, now: datetime) -> None:
     # One override query per jurisdiction for the whole page, however many items it lists.
     today = now.astimezone(LONDON).date()
@@ -139,3 +148,28 @@ def notification_rows(notifications: Iterable[Notification]) -> list[Notificatio
         )
         for notification in notifications
     ]
+
+
+def pagination(page: Page, href: Callable[[int], str], *, label: str = "") -> dict[str, Any] | None:
+    """govukPagination's parameters for a page of a list, or None when it has one page.
+
+    `href(number)` gives the link to page `number` (keeping whatever filters the list has); the first,
+    the last and the pages either side of the current one are shown, with ellipses between.
+    """
+    paginator = page.paginator
+    if paginator.num_pages <= 1:
+        return None
+    items: list[dict[str, Any]] = []
+    for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "href": href(int(number)), "current": number == page.number})
+    result: dict[str, Any] = {"items": items}
+    if label:
+        result["landmarkLabel"] = label
+    if page.has_previous():
+        result["previous"] = {"href": href(page.previous_page_number())}
+    if page.has_next():
+        result["next"] = {"href": href(page.next_page_number())}
+    return result

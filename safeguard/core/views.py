@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from safeguard.core import inbox
 from safeguard.core.notifications import unread_notifications_for
-from safeguard.core.presenters import notification_rows, work_item_rows
+from safeguard.core.presenters import notification_rows, pagination, work_caption, work_item_rows
 
 UNREAD_NOTIFICATIONS_SHOWN = 50
+MY_WORK_PAGE_SIZE = 50
 
 
 @require_safe
@@ -27,9 +30,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """Everything due from the user, soonest first, then their unread notifications."""
     now = timezone.now()
-    rows = work_item_rows(inbox.items_for(request.user), now=now)
+    # Fifty a page: a subgroup member with hundreds of items waiting gets a page they can work through
+    # (and only that page's due dates are counted in working days).
+    page = Paginator(inbox.items_for(request.user), MY_WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    path = reverse("core:my_work")
     notifications = notification_rows(unread_notifications_for(request.user)[:UNREAD_NOTIFICATIONS_SHOWN])
-    return render(request, "core/my_work.html", {"rows": rows, "notifications": notifications})
+    context = {
+        "rows": work_item_rows(list(page.object_list), now=now),
+        "caption": work_caption(page),
+        "pagination": pagination(
+            page, lambda number: f"{path}?page={number}", label="Pages of work due from you"
+        ),
+        "notifications": notifications,
+    }
+    return render(request, "core/my_work.html", context)
 
 
 @require_safe

@@ -103,6 +103,33 @@ def test_my_work_query_count_does_not_grow_with_the_number_of_clocks(
         assert signed_in.get("/my-work/").status_code == 200
 
 
+def test_my_work_shows_fifty_items_a_page_soonest_first(signed_in, clock_due_on) -> None:
+    for offset in range(55):
+        clock_due_on(add_working_days(today(), offset + 1), title=f"Task {offset:02d}")
+    first = signed_in.get("/my-work/").content.decode()
+    assert "items 1 to 50 of 55" in first
+    assert "Task 49" in first and "Task 50" not in first
+    assert 'href="/my-work/?page=2"' in first
+    second = signed_in.get("/my-work/", {"page": 2}).content.decode()
+    assert "items 51 to 55 of 55" in second
+    assert "Task 50" in second and "Task 49" not in second
+
+
+def test_my_work_on_one_page_has_no_pagination(signed_in, clock_due_on) -> None:
+    clock_due_on(add_working_days(today(), 3))
+    page = signed_in.get("/my-work/").content.decode()
+    assert "Due from you, soonest first<" in page
+    assert "govuk-pagination" not in page
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "9999", "two", ""])
+def test_my_work_takes_any_page_number_without_failing(signed_in, clock_due_on, value) -> None:
+    clock_due_on(add_working_days(today(), 3), title="Decide on the referral")
+    response = signed_in.get("/my-work/", {"page": value})
+    assert response.status_code == 200
+    assert "Decide on the referral" in response.content.decode()
+
+
 # Presenting ----------------------------------------------------------------------------------------
 
 

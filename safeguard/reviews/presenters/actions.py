@@ -16,6 +16,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 
 from safeguard.core.calendar import LONDON
+from safeguard.core.presenters import pagination as core_pagination
 from safeguard.reviews import permissions as perms
 from safeguard.reviews.models import (
     Action,
@@ -457,23 +458,5 @@ def rag_summary(counts: dict[str, int], params: Any) -> list[dict[str, Any]]:
 
 def pagination(page: Any, params: Any) -> dict[str, Any] | None:
     """Parameters for govukPagination, keeping the filters in every link."""
-    paginator = page.paginator
-    if paginator.num_pages <= 1:
-        return None
     base = reverse("reviews:action_list")
-
-    def href(number: int) -> str:
-        return f"{base}?{query_string(params, page=number)}"
-
-    items: list[dict[str, Any]] = []
-    for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
-        if number == paginator.ELLIPSIS:
-            items.append({"ellipsis": True})
-        else:
-            items.append({"number": number, "href": href(number), "current": number == page.number})
-    result: dict[str, Any] = {"items": items}
-    if page.has_previous():
-        result["previous"] = {"href": href(page.previous_page_number())}
-    if page.has_next():
-        result["next"] = {"href": href(page.next_page_number())}
-    return result
+    return core_pagination(page, lambda number: f"{base}?{query_string(params, page=number)}")

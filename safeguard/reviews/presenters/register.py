@@ -17,6 +17,7 @@ from django.urls import reverse
 from markupsafe import Markup
 
 from safeguard.core.calendar import LONDON
+from safeguard.core.presenters import pagination as core_pagination
 from safeguard.reviews.models import (
     Action,
     ActionPlan,
@@ -131,29 +132,13 @@ def register_totals(totals: Mapping[str, int | None]) -> dict[str, Any]:
 
 def pagination(page: Page, query: Mapping[str, Any], *, path: str) -> dict[str, Any] | None:
     """GOV.UK pagination parameters that keep the filters, or None for a single page."""
-    paginator = page.paginator
-    if paginator.num_pages <= 1:
-        return None
 
     def href(number: int) -> str:
         params = {k: v for k, v in query.items() if k != "page" and v not in ("", None)}
         params["page"] = number
         return f"{path}?{urlencode(params)}"
 
-    items: list[dict[str, Any]] = []
-    last_shown = 0
-    for number in range(1, paginator.num_pages + 1):
-        if number in {1, paginator.num_pages} or abs(number - page.number) <= 1:
-            if last_shown and number - last_shown > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number), "current": number == page.number})
-            last_shown = number
-    params: dict[str, Any] = {"items": items, "landmarkLabel": "Pages of reviews"}
-    if page.has_previous():
-        params["previous"] = {"href": href(page.previous_page_number())}
-    if page.has_next():
-        params["next"] = {"href": href(page.next_page_number())}
-    return params
+    return core_pagination(page, href, label="Pages of reviews")
 
 
 def register_caption(page: Page) -> str:
