@@ -100,3 +100,52 @@ class StrictLimitOffsetPagination(LimitOffsetPagination):
         for parameter in parameters:
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
+
+
+# --- Input typing shared by every API ------------------------------------------------------------
+# JSON bodies are taken as typed: DRF would read "5" or 5.0 as the number 5, 0 as false and 5 as the text
+# "5"; here a value of the wrong JSON type is refused, as the schema says it would be. (Multipart bodies,
+# whose values are all text, use text and file fields only.)
+
+PAGING_PARAMETERS = ("limit", "offset")
+
+
+class JsonIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data: Any) -> int:
+        if type(data) is not int:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class JsonBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data: Any) -> bool:
+        if type(data) is not bool:
+            self.fail("invalid")
+        return data
+
+
+class JsonTextField(serializers.CharField):
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def read_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """Query parameters, validated: each given once (paging parameters belong to the paginator), and read
+    as plain values, so an empty `?board=` is refused like any other value that is not an id rather than
+    read as "not given", a boolean left out stays left out, and an unknown parameter is refused rather than
+    silently ignored."""
+    params: dict[str, str] = {}
+    repeated: dict[str, list[str]] = {}
+    for name in request.query_params:
+        if name in PAGING_PARAMETERS:
+            continue
+        values = request.query_params.getlist(name)
+        if len(values) > 1:
+            repeated[name] = ["Give this parameter once."]
+        params[name] = values[-1]
+    serializer = serializer_class(data=params, context={"request": request})
+    if not serializer.is_valid() or repeated:
+        raise ValidationError({**serializer.errors, **repeated})
+    return dict(serializer.validated_data)

@@ -649,3 +649,42 @@ def test_paging_parameters_given_twice_are_refused(demo, child_n) -> None:
     response = Api(demo.lancashire_manager).client.get("/api/v1/actions/?limit=1&limit=2")
     assert response.status_code == 400
     assert response.json()["errors"]["limit"] == ["Give limit once."]
+
+
+def test_a_filter_given_twice_is_refused(demo, child_n) -> None:
+    response = Api(demo.lancashire_manager).client.get("/api/v1/actions/?rag=red&rag=green")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"rag": ["Give this parameter once."]}
+
+
+def test_an_empty_filter_is_refused_not_read_as_left_out(demo, child_n) -> None:
+    response = Api(demo.lancashire_manager).client.get("/api/v1/actions/?board=")
+    assert response.status_code == 400
+    assert "board" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"narrative": 5, "claimed": "on_track"}, "narrative"),
+        ({"narrative": ["Done"], "claimed": "on_track"}, "narrative"),
+        ({"narrative": True, "claimed": "on_track"}, "narrative"),
+    ],
+)
+def test_a_body_value_of_the_wrong_json_type_is_refused_and_nothing_is_written(
+    demo, child_n, body, field
+) -> None:
+    action = agreed_action(demo, child_n)
+    response = Api(demo.ops_supervisor).post(f"/actions/{action.pk}/updates/", body)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_a_record_named_by_an_id_in_quotes_is_refused(demo, child_n) -> None:
+    response = Api(demo.lancashire_manager).post(
+        "/findings/", {"review": str(child_n.review.pk), "title": "Recording", "text": "Gaps."}
+    )
+    assert response.status_code == 400
+    assert "review" in response.json()["errors"]
+    assert not child_n.review.findings.filter(title="Recording").exists()

@@ -3,8 +3,8 @@ query-parameter reader, the scopes that records named in a request body are look
 report downloads.
 
 Reading a body, calling a service and paging a list are the reviews API's own helpers
-(safeguard/reviews/api/common.py), used as they are so both APIs answer alike. Query parameters and body
-values are read a little more strictly here (see "Input"), so that what the schema refuses is refused.
+(safeguard/reviews/api/common.py), used as they are so both APIs answer alike; query parameters and JSON
+body values are typed as strictly in both (safeguard/core/api.py).
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, get_resolver, reverse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 
+from safeguard.core.api import JsonBooleanField, JsonIntegerField, JsonTextField, read_filters
 from safeguard.core.api_errors import ErrorOut
 from safeguard.monitoring import permissions as perms
 from safeguard.people.models import Board, Subgroup, User
 from safeguard.reviews import permissions as review_perms
-from safeguard.reviews.api.common import ERROR_DESCRIPTIONS, PAGING_PARAMETERS, ReviewsViewSet
+from safeguard.reviews.api.common import ERROR_DESCRIPTIONS, ReviewsViewSet
 from safeguard.reviews.models import Review
 
 STALE = (
@@ -60,48 +59,9 @@ class MonitoringViewSet(ReviewsViewSet):
 
 
 # --- Input ---------------------------------------------------------------------------------------
-# JSON bodies are taken as typed: DRF would read "5" or 5.0 as the number 5, 0 as false and 5 as the text
-# "5"; here a value of the wrong JSON type is refused, as the schema says it would be.
+# Typed JSON fields and the strict query reader are core's (safeguard/core/api.py), shared with reviews.
 
-
-class JsonIntegerField(serializers.IntegerField):
-    def to_internal_value(self, data: Any) -> int:
-        if type(data) is not int:
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class JsonBooleanField(serializers.BooleanField):
-    def to_internal_value(self, data: Any) -> bool:
-        if type(data) is not bool:
-            self.fail("invalid")
-        return data
-
-
-class JsonTextField(serializers.CharField):
-    def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-def read_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """Query parameters, validated: each given once (paging parameters belong to the paginator), and read
-    as plain values, so an empty `?board=` is refused like any other value that is not an id rather than
-    read as "not given", and a boolean left out stays left out."""
-    params: dict[str, str] = {}
-    repeated: dict[str, list[str]] = {}
-    for name in request.query_params:
-        if name in PAGING_PARAMETERS:
-            continue
-        values = request.query_params.getlist(name)
-        if len(values) > 1:
-            repeated[name] = ["Give this parameter once."]
-        params[name] = values[-1]
-    serializer = serializer_class(data=params, context={"request": request})
-    if not serializer.is_valid() or repeated:
-        raise ValidationError({**serializer.errors, **repeated})
-    return dict(serializer.validated_data)
+__all__ = ["JsonBooleanField", "JsonIntegerField", "JsonTextField", "read_filters"]
 
 
 # --- Scopes for records named in request bodies -------------------------------------------------

@@ -1,4 +1,7 @@
-"""What every reviews API viewset shares: parsing input strictly, calling a service, paging a list."""
+"""What every reviews API viewset shares: parsing input strictly, calling a service, paging a list.
+
+Query parameters are read by core's `read_filters` (each once, typed, unknown ones refused).
+"""
 
 from __future__ import annotations
 
@@ -14,12 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from safeguard.core.api import PAGING_PARAMETERS, read_filters
 from safeguard.core.api_errors import ErrorOut
 from safeguard.core.api_schema import BAD_REQUEST, NOT_FOUND
 from safeguard.reviews.services import InvalidTransition
 
-PAGING_PARAMETERS = ("limit", "offset")
-
+__all__ = ["PAGING_PARAMETERS", "read_filters"]
 
 ERROR_DESCRIPTIONS = {
     400: BAD_REQUEST,
@@ -47,17 +50,6 @@ def read_body(
     serializer_class: type[serializers.Serializer], request: Request, **context: Any
 ) -> dict[str, Any]:
     serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def read_filters(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    """Query parameters, validated: a bad date or an unknown status is a 400 naming the parameter, and an
-    unknown parameter is refused rather than silently ignored. Paging parameters belong to the paginator."""
-    params = request.query_params.copy()
-    for name in PAGING_PARAMETERS:
-        params.pop(name, None)
-    serializer = serializer_class(data=params, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

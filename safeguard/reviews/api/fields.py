@@ -21,7 +21,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerial
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
-from safeguard.core.api import StrictSerializer
+from safeguard.core.api import JsonIntegerField, JsonTextField, StrictSerializer
 
 # The largest key a 64-bit primary key can hold; larger numbers cannot name a record.
 MAX_ID = 2**63 - 1
@@ -85,7 +85,7 @@ class RecordField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, *, scope: Callable[[Any], models.QuerySet[Any]] | None = None, **kwargs: Any):
         self.scope = scope
-        kwargs.setdefault("pk_field", serializers.IntegerField(min_value=1, max_value=MAX_ID))
+        kwargs.setdefault("pk_field", JsonIntegerField(min_value=1, max_value=MAX_ID))
         super().__init__(**kwargs)
 
     def get_queryset(self) -> models.QuerySet[Any]:
@@ -104,12 +104,12 @@ class DayField(serializers.DateField):
         return day
 
 
-def text(*, max_length: int = TEXT_MAX, required: bool = True, **kwargs: Any) -> serializers.CharField:
-    """A text input. Blank passes through, so the service's own message ("Say why ...") is the one shown;
-    `required` fields must still be present in the body."""
+def text(*, max_length: int = TEXT_MAX, required: bool = True, **kwargs: Any) -> JsonTextField:
+    """A text input: a JSON string (a number is refused, not read as text). Blank passes through, so the
+    service's own message ("Say why ...") is the one shown; `required` fields must still be present."""
     if not required:
         kwargs.setdefault("default", "")
-    return serializers.CharField(max_length=max_length, required=required, allow_blank=True, **kwargs)
+    return JsonTextField(max_length=max_length, required=required, allow_blank=True, **kwargs)
 
 
 class IdsField(serializers.ListField):

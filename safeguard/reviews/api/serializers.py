@@ -11,6 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from safeguard.core.api import JsonTextField
 from safeguard.people.models import Agency, Board, Subgroup, User
 from safeguard.reviews import permissions as perms
 from safeguard.reviews.api.fields import (
@@ -299,7 +300,7 @@ class EmptyIn(StrictIn):
 
 
 class ReviewIn(StrictIn):
-    reference = serializers.CharField(max_length=40, help_text="e.g. LSCB-SCR-2014-01")
+    reference = JsonTextField(max_length=40, help_text="e.g. LSCB-SCR-2014-01")
     review_type = EnumField(ReviewType, enum_name="ReviewType")
     subject_pseudonym = text(max_length=80, help_text='How the review names its subject, e.g. "Child N".')
     lead_board = RecordField(queryset=Board.objects.all())
