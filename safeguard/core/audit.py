@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -46,7 +46,7 @@ class AuditError(Exception):
     """An audit event that may not be written (no actor, a malformed action name, an unsaved target)."""
 
 
-def _canonical(event: AuditEvent) -> bytes:
+def _canonical(event: AuditEvent | _BatchRow) -> bytes:
     payload = {
         "sequence": event.sequence,
         # Always UTC with microseconds, so the text is the same whichever engine or time zone read the row.
@@ -63,7 +63,7 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
+def compute_hash(event: AuditEvent | _BatchRow) -> str:
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
@@ -175,6 +175,16 @@ class _BatchRow:
         "previous_hash",
     )
     __slots__ = COLUMNS
+    sequence: int
+    at: datetime
+    actor_id: int | None
+    system_process: str
+    action: str
+    target_type_id: int | None
+    target_id: str
+    changes: dict[str, Any]
+    reason: str
+    previous_hash: str
 
     def __init__(self, **values: Any) -> None:
         for name in self.COLUMNS:

@@ -271,14 +271,16 @@ def can_see_action(user: Any, action: Action, *, viewer: Viewer | None = None) -
 
 def _plan_visible_to_holdings(viewer: Viewer, action: Action) -> bool:
     """Some of `visible_plans`' reasons, each sufficient on its own, read from what is loaded already."""
-    if not Action.plan.is_cached(action):  # type: ignore[attr-defined]
+    if not Action.plan.is_cached(action):
         return False
     plan = action.plan
     if plan.owner_agency_id in viewer.lead_agency_ids or plan.owner_board_id in viewer.board_ids:
         return True
-    if plan.review_id is None or not ActionPlan.review.is_cached(plan):  # type: ignore[attr-defined]
+    if plan.review_id is None or not ActionPlan.review.is_cached(plan):
         return False
     review = plan.review
+    if review is None:
+        return False
     return review.lead_board_id in viewer.board_ids or (
         review.published_on is not None and viewer.works_in_partnership
     )
