@@ -688,3 +688,13 @@ def test_a_record_named_by_an_id_in_quotes_is_refused(demo, child_n) -> None:
     assert response.status_code == 400
     assert "review" in response.json()["errors"]
     assert not child_n.review.findings.filter(title="Recording").exists()
+
+
+def test_evidence_sent_as_json_takes_only_text_for_its_description(demo, child_n) -> None:
+    action = agreed_action(demo, child_n)
+    response = Api(demo.ops_supervisor).post(
+        f"/actions/{action.pk}/evidence/", {"kind": "narrative", "description": None}
+    )
+    assert response.status_code == 400
+    assert "description" in response.json()["errors"]
+    assert not action.evidence.exists()
