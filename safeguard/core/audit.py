@@ -159,22 +159,26 @@ def record_event(
     return event
 
 
+# An audit row's columns in the order its hash covers them (then the row's own `hash`): for batch writers.
+HASHED_COLUMNS = (
+    "sequence",
+    "at",
+    "actor_id",
+    "system_process",
+    "action",
+    "target_type_id",
+    "target_id",
+    "changes",
+    "reason",
+    "previous_hash",
+)
+
+
 class _BatchRow:
     """An audit row as `compute_hash` reads it (the model's attribute names), for batches."""
 
-    COLUMNS = (
-        "sequence",
-        "at",
-        "actor_id",
-        "system_process",
-        "action",
-        "target_type_id",
-        "target_id",
-        "changes",
-        "reason",
-        "previous_hash",
-    )
-    __slots__ = COLUMNS
+    COLUMNS = HASHED_COLUMNS
+    __slots__ = HASHED_COLUMNS
     sequence: int
     at: datetime
     actor_id: int | None

@@ -69,7 +69,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
-from safeguard.core.audit import GENESIS_HASH, HEAD_PK, compute_hash, record_event
+from safeguard.core.audit import GENESIS_HASH, HASHED_COLUMNS, HEAD_PK, compute_hash, record_event
 from safeguard.core.models import AccessEvent, AccessVia, AuditChainHead, AuditEvent, Clock, TimescaleRule
 
 SYSTEM_PROCESS = "generate_scale_data"
@@ -827,19 +827,7 @@ def generate_audit_trail(ctx: ScaleContext) -> dict[str, int]:
             previous = digest
             last["sequence"], last["hash"] = sequence, digest
 
-    fields = (
-        "sequence",
-        "at",
-        "actor_id",
-        "system_process",
-        "action",
-        "target_type_id",
-        "target_id",
-        "changes",
-        "reason",
-        "previous_hash",
-        "hash",
-    )
+    fields = (*HASHED_COLUMNS, "hash")
     with bulk_load_mode(AuditEvent) if n >= 100_000 else nullcontext():
         written = ctx.bulk_insert(AuditEvent, fields, rows())
     AuditChainHead.objects.filter(pk=HEAD_PK).update(sequence=last["sequence"], hash=last["hash"])

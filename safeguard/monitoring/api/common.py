@@ -18,7 +18,6 @@ from django.urls import NoReverseMatch, get_resolver, reverse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from safeguard.core.api import JsonBooleanField, JsonIntegerField, JsonTextField, read_filters
 from safeguard.core.api_errors import ErrorOut
 from safeguard.monitoring import permissions as perms
 from safeguard.people.models import Board, Subgroup, User
@@ -56,12 +55,6 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 class MonitoringViewSet(ReviewsViewSet):
     # Records at /<collection>/<int:id>/, no OPTIONS metadata, lists paged: as in the reviews API.
     pass
-
-
-# --- Input ---------------------------------------------------------------------------------------
-# Typed JSON fields and the strict query reader are core's (safeguard/core/api.py), shared with reviews.
-
-__all__ = ["JsonBooleanField", "JsonIntegerField", "JsonTextField", "read_filters"]
 
 
 # --- Scopes for records named in request bodies -------------------------------------------------

@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
+from safeguard.core.api import read_filters
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import selectors, services
-from safeguard.monitoring.api.common import MonitoringViewSet, errors, read_filters
+from safeguard.monitoring.api.common import MonitoringViewSet, errors
 from safeguard.monitoring.api.serializers import (
     AnswerIn,
     CycleFiltersIn,

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
+from safeguard.core.api import read_filters
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import selectors, services
@@ -24,7 +25,6 @@ from safeguard.monitoring.api.common import (
     MonitoringViewSet,
     delivery_downloads,
     errors,
-    read_filters,
     snapshot_downloads,
 )
 from safeguard.monitoring.api.serializers import (

@@ -14,11 +14,9 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from safeguard.core.api import JsonBooleanField, JsonIntegerField, JsonTextField
 from safeguard.monitoring.api.common import (
     DownloadOut,
-    JsonBooleanField,
-    JsonIntegerField,
-    JsonTextField,
     boards_scope,
     cycles_scope,
     meeting_members_scope,
@@ -43,12 +41,12 @@ from safeguard.monitoring.models import (
 from safeguard.people.models import Board, Subgroup, User
 from safeguard.reviews.api.fields import (
     MAX_ID,
-    TEXT_MAX,
     DayField,
     EnumField,
     IdsField,
     RecordField,
     StrictIn,
+    text,
 )
 from safeguard.reviews.models import (
     ActionPlan,
@@ -370,22 +368,9 @@ class DeliveryFiltersIn(StrictIn):
 # --- Requests: bodies ----------------------------------------------------------------------------
 
 
-def text(*, max_length: int = TEXT_MAX, required: bool = True, **kwargs: Any) -> JsonTextField:
-    """A text input, as the reviews API's `text` (blank passes through to the service's own message), and a
-    JSON string only."""
-    if not required:
-        kwargs.setdefault("default", "")
-    return JsonTextField(max_length=max_length, required=required, allow_blank=True, **kwargs)
-
-
 def record(model: Any, scope: Any, **kwargs: Any) -> RecordField:
     """A record by id (a JSON integer), looked up among those the caller can see."""
-    return RecordField(
-        queryset=model.objects.none(),
-        scope=scope,
-        pk_field=JsonIntegerField(min_value=1, max_value=MAX_ID),
-        **kwargs,
-    )
+    return RecordField(queryset=model.objects.none(), scope=scope, **kwargs)
 
 
 def _working_days(help_text: str) -> JsonIntegerField:

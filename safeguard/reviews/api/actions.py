@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
+from safeguard.core.api import read_filters
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
-from safeguard.reviews.api.common import ReviewsViewSet, errors, read_body, read_filters, service_call
+from safeguard.reviews.api.common import ReviewsViewSet, errors, read_body, service_call
 from safeguard.reviews.api.reviews import action_out, actions_for
 from safeguard.reviews.api.serializers import (
     ActionFiltersIn,

@@ -1,7 +1,4 @@
-"""What every reviews API viewset shares: parsing input strictly, calling a service, paging a list.
-
-Query parameters are read by core's `read_filters` (each once, typed, unknown ones refused).
-"""
+"""What every reviews API viewset shares: parsing input strictly, calling a service, paging a list."""
 
 from __future__ import annotations
 
@@ -17,12 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from safeguard.core.api import PAGING_PARAMETERS, read_filters
 from safeguard.core.api_errors import ErrorOut
 from safeguard.core.api_schema import BAD_REQUEST, NOT_FOUND
 from safeguard.reviews.services import InvalidTransition
-
-__all__ = ["PAGING_PARAMETERS", "read_filters"]
 
 ERROR_DESCRIPTIONS = {
     400: BAD_REQUEST,
