@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from safeguard.core.transitions import StatusChange
 from safeguard.people.models import Agency, Board, Subgroup
 
 # --- Reviews ------------------------------------------------------------------------------------
@@ -116,25 +117,6 @@ class Review(models.Model):
 
     def board_ids(self) -> set[int]:
         return {self.lead_board_id, *self.partner_boards.values_list("id", flat=True)}
-
-
-class StatusChange(models.Model):
-    """One immutable row of a status history: who moved the record from which state to which, when, why.
-
-    Each tracked model has its own subclass, with its own state vocabulary and foreign key."""
-
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
 
 
 class ReviewStatusChange(StatusChange):

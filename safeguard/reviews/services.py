@@ -24,6 +24,7 @@ from safeguard.core.concurrency import bump_version as _bump
 from safeguard.core.concurrency import lock_row as _lock
 from safeguard.core.models import Clock
 from safeguard.core.services import meet_clock, start_clock
+from safeguard.core.transitions import InvalidTransition, check_move
 from safeguard.people.models import Agency, Board, Subgroup
 from safeguard.reviews import permissions as perms
 from safeguard.reviews.models import (
@@ -55,17 +56,6 @@ from safeguard.reviews.models import (
     SuccessCriterion,
     Theme,
 )
-
-
-class InvalidTransition(ValidationError):
-    """A move the transition table does not allow from the current state."""
-
-
-def _check_move(table: dict[str, frozenset[str]], current: str, target: str, labels: dict[str, str]) -> None:
-    if target not in table.get(current, frozenset()):
-        raise InvalidTransition(
-            f"This cannot move from \u201c{labels.get(current, current)}\u201d to \u201c{labels.get(target, target)}\u201d."
-        )
 
 
 def _deny(message: str) -> PermissionDenied:
@@ -190,7 +180,7 @@ def move_review(
     review = _lock(Review, review.pk)
     if not perms.can_manage_review(actor, review):
         raise _deny("Only the managers and chairs of the review's boards can move it on.")
-    _check_move(REVIEW_TRANSITIONS, review.status, to_status, dict(ReviewStatus.choices))
+    check_move(REVIEW_TRANSITIONS, review.status, to_status, dict(ReviewStatus.choices))
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError({"on": ["The date cannot be in the future."]})
@@ -518,7 +508,7 @@ def _action_readiness_errors(action: Action, *, agreed_on: date) -> list[str]:
 
 
 def _move_plan(plan: ActionPlan, *, actor: Any, to_status: str, reason: str = "") -> None:
-    _check_move(PLAN_TRANSITIONS, plan.status, to_status, dict(PlanStatus.choices))
+    check_move(PLAN_TRANSITIONS, plan.status, to_status, dict(PlanStatus.choices))
     previous = plan.status
     plan.status = to_status
     plan.status_changes.create(from_status=previous, to_status=to_status, actor=actor, reason=reason)
@@ -597,7 +587,7 @@ def approve_plan(*, actor: Any, plan: ActionPlan) -> ActionPlan:
     plan = _lock(ActionPlan, plan.pk)
     if not perms.can_approve_plan(actor, plan):
         raise _deny("Only members of the monitoring subgroup outside the owning agency can approve the plan.")
-    _check_move(PLAN_TRANSITIONS, plan.status, PlanStatus.APPROVED, dict(PlanStatus.choices))
+    check_move(PLAN_TRANSITIONS, plan.status, PlanStatus.APPROVED, dict(PlanStatus.choices))
     today = timezone.localdate()
     drafts = list(
         plan.actions.select_for_update()
@@ -780,7 +770,7 @@ def add_success_criterion(
 
 
 def _move_action(action: Action, *, actor: Any, to_status: str, reason: str = "") -> None:
-    _check_move(ACTION_TRANSITIONS, action.status, to_status, dict(ActionStatus.choices))
+    check_move(ACTION_TRANSITIONS, action.status, to_status, dict(ActionStatus.choices))
     previous = action.status
     action.status = to_status
     action.status_changes.create(from_status=previous, to_status=to_status, actor=actor, reason=reason)

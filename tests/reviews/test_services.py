@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safeguard.core.audit import verify_chain
 from safeguard.core.models import AuditEvent, Clock
+from safeguard.core.transitions import InvalidTransition
 from safeguard.reviews import permissions, services
 from safeguard.reviews.models import (
     Action,
@@ -25,7 +26,6 @@ from safeguard.reviews.models import (
     ReviewType,
 )
 from safeguard.reviews.selectors import actions_with_rag
-from safeguard.reviews.services import InvalidTransition
 from tests.reviews.conftest import agreed_action
 
 

@@ -2,8 +2,8 @@
 query-parameter reader, the scopes that records named in a request body are looked up in, and links to the
 report downloads.
 
-Reading a body, calling a service and paging a list are the reviews API's own helpers
-(safeguard/reviews/api/common.py), used as they are so both APIs answer alike; query parameters and JSON
+Reading a body, calling a service and paging a list are every record API's helpers
+(safeguard/core/api_views.py), used as they are so all the APIs answer alike; query parameters and JSON
 body values are typed as strictly in both (safeguard/core/api.py).
 """
 
@@ -19,10 +19,10 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
 from safeguard.core.api_errors import ErrorOut
+from safeguard.core.api_views import ERROR_DESCRIPTIONS, RecordViewSet
 from safeguard.monitoring import permissions as perms
 from safeguard.people.models import Board, Subgroup, User
 from safeguard.reviews import permissions as review_perms
-from safeguard.reviews.api.common import ERROR_DESCRIPTIONS, ReviewsViewSet
 from safeguard.reviews.models import Review
 
 STALE = (
@@ -52,7 +52,7 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
     return out
 
 
-class MonitoringViewSet(ReviewsViewSet):
+class MonitoringViewSet(RecordViewSet):
     # Records at /<collection>/<int:id>/, no OPTIONS metadata, lists paged: as in the reviews API.
     pass
 

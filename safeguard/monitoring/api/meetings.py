@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
 from safeguard.core.api import read_filters
+from safeguard.core.api_views import read_body, service_call
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import selectors, services
@@ -35,7 +36,6 @@ from safeguard.monitoring.api.serializers import (
     MeetingOut,
 )
 from safeguard.monitoring.models import AgendaItem, Decision, Meeting, MeetingAttendance
-from safeguard.reviews.api.common import read_body, service_call
 from safeguard.reviews.api.serializers import EmptyIn
 
 # --- Scoped querysets, shaped for the response serializers ---------------------------------------

@@ -15,6 +15,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from safeguard.core.api import JsonBooleanField, JsonIntegerField, JsonTextField
+from safeguard.core.api_fields import (
+    MAX_ID,
+    DayField,
+    EnumField,
+    IdsField,
+    RecordField,
+    StrictIn,
+    text,
+)
 from safeguard.monitoring.api.common import (
     DownloadOut,
     boards_scope,
@@ -39,15 +48,6 @@ from safeguard.monitoring.models import (
     Snapshot,
 )
 from safeguard.people.models import Board, Subgroup, User
-from safeguard.reviews.api.fields import (
-    MAX_ID,
-    DayField,
-    EnumField,
-    IdsField,
-    RecordField,
-    StrictIn,
-    text,
-)
 from safeguard.reviews.models import (
     ActionPlan,
     ActionStatus,

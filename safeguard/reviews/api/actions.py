@@ -18,10 +18,10 @@ from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
 from safeguard.core.api import read_filters
+from safeguard.core.api_views import RecordViewSet, errors, read_body, service_call
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
-from safeguard.reviews.api.common import ReviewsViewSet, errors, read_body, service_call
 from safeguard.reviews.api.reviews import action_out, actions_for
 from safeguard.reviews.api.serializers import (
     ActionFiltersIn,
@@ -59,7 +59,7 @@ def _transition(operation_id: str, summary: str, request: Any, description: str 
 
 
 @extend_schema(tags=["actions"])
-class ActionViewSet(ReviewsViewSet):
+class ActionViewSet(RecordViewSet):
     # Every action the caller may see, with its RAG, whatever plan or review it belongs to.
 
     queryset = Action.objects.none()  # for the schema only; reads go through actions_for(user)

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 
 from safeguard.core.access import log_api_view
 from safeguard.core.api import read_filters
+from safeguard.core.api_views import RecordViewSet, errors, read_body, service_call
 from safeguard.core.scoping import get_visible_or_404
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
-from safeguard.reviews.api.common import ReviewsViewSet, errors, read_body, service_call
 from safeguard.reviews.api.serializers import (
     ActionFiltersIn,
     ActionIn,
@@ -95,7 +95,7 @@ def _finding(request: Request, review: Review, data: dict[str, Any]) -> Response
 
 
 @extend_schema(tags=["reviews"])
-class ReviewViewSet(ReviewsViewSet):
+class ReviewViewSet(RecordViewSet):
     # The review register: every review the caller may see, with RAG counts of its visible actions.
 
     queryset = Review.objects.none()  # for the schema only; reads go through reviews_for(user)
@@ -163,7 +163,7 @@ class ReviewViewSet(ReviewsViewSet):
 
 
 @extend_schema(tags=["reviews"])
-class FindingViewSet(ReviewsViewSet):
+class FindingViewSet(RecordViewSet):
     # Findings of the reviews the caller may see.
 
     queryset = Finding.objects.none()
@@ -201,7 +201,7 @@ class FindingViewSet(ReviewsViewSet):
 
 
 @extend_schema(tags=["action plans"])
-class PlanViewSet(ReviewsViewSet):
+class PlanViewSet(RecordViewSet):
     # Action plans: drafted by the owner, submitted, approved (which agrees their actions) or returned.
 
     queryset = ActionPlan.objects.none()

@@ -12,9 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from safeguard.core.api import JsonTextField
-from safeguard.people.models import Agency, Board, Subgroup, User
-from safeguard.reviews import permissions as perms
-from safeguard.reviews.api.fields import (
+from safeguard.core.api_fields import (
     MAX_ID,
     DayField,
     EnumField,
@@ -24,6 +22,8 @@ from safeguard.reviews.api.fields import (
     StrictIn,
     text,
 )
+from safeguard.people.models import Agency, Board, Subgroup, User
+from safeguard.reviews import permissions as perms
 from safeguard.reviews.models import (
     ActionStatus,
     ClaimedProgress,

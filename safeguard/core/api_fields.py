@@ -1,4 +1,4 @@
-"""Field types for the reviews API, and how the OpenAPI schema describes them.
+"""Field types for the record APIs (reviews, monitoring, casework), and how the OpenAPI schema describes them.
 
 - `EnumField`: a choice field whose enum is one named schema component (`ActionStatus`, `Rag`, ...). Naming
   the component here keeps drf-spectacular from guessing names when several models have a `status`.
@@ -46,7 +46,7 @@ class EnumField(serializers.ChoiceField):
 
 
 class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "safeguard.reviews.api.fields.EnumField"
+    target_class = "safeguard.core.api_fields.EnumField"
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
@@ -64,11 +64,11 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class StrictIn(StrictSerializer):
-    """Base of the reviews API's request bodies (and query-parameter sets): unknown fields are refused."""
+    """Base of the record APIs' request bodies (and query-parameter sets): unknown fields are refused."""
 
 
 class StrictInExtension(OpenApiSerializerExtension):
-    target_class = "safeguard.reviews.api.fields.StrictIn"
+    target_class = "safeguard.core.api_fields.StrictIn"
     match_subclasses = True
 
     def map_serializer(self, auto_schema: Any, direction: str) -> dict[str, Any]:

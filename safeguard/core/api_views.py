@@ -1,4 +1,4 @@
-"""What every reviews API viewset shares: parsing input strictly, calling a service, paging a list."""
+"""What every record API viewset shares: parsing input strictly, calling a service, paging a list."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rest_framework.viewsets import GenericViewSet
 
 from safeguard.core.api_errors import ErrorOut
 from safeguard.core.api_schema import BAD_REQUEST, NOT_FOUND
-from safeguard.reviews.services import InvalidTransition
+from safeguard.core.transitions import InvalidTransition
 
 ERROR_DESCRIPTIONS = {
     400: BAD_REQUEST,
@@ -48,7 +48,7 @@ def read_body(
     return dict(serializer.validated_data)
 
 
-class ReviewsViewSet(GenericViewSet):
+class RecordViewSet(GenericViewSet):
     # Records are addressed as /<collection>/<int:id>/; every fetch goes through a scoped selector.
     # Viewsets here describe themselves in comments: drf-spectacular would copy a class docstring into
     # every operation's description.
