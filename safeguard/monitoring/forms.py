@@ -3,7 +3,7 @@
 Forms shape and type what was typed (a real date, a whole number, a choice from the list, each line of a
 list of dates); the services decide the rules (a subgroup of the board, a cadence that yields a date, a
 decision that fits the item) and their messages reach the same error summary through
-`apply_service_errors`.
+`add_service_errors`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from safeguard.core.concurrency import VersionedFormMixin
+from safeguard.core.govuk_forms import DayMonthYearField, GovukDatesMixin, add_service_errors
 from safeguard.monitoring.models import (
     DECISIONS_FOR_REASON,
     AgendaItem,
@@ -27,7 +28,6 @@ from safeguard.monitoring.models import (
     MonitoringSchedule,
 )
 from safeguard.people.models import Board, BoardRole, Subgroup, SubgroupMembership, User
-from safeguard.reviews.forms.register import DayMonthYearField, GovukDatesMixin, apply_service_errors
 from safeguard.reviews.models import ActionPlan, ClaimedProgress, ImpactSource, ImpactVerdict
 from safeguard.reviews.permissions import BOARD_MANAGING_ROLES
 
@@ -41,7 +41,7 @@ __all__ = [
     "MeetingForm",
     "ScheduleCreateForm",
     "ScheduleEditForm",
-    "apply_service_errors",
+    "add_service_errors",
     "manageable_boards",
     "parse_date_lines",
 ]

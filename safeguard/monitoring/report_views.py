@@ -26,13 +26,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.access import log_access, log_page_view
 from safeguard.core.audit import record_event
+from safeguard.core.govuk_forms import add_service_errors
 from safeguard.core.models import AccessVia
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import rendering, reports, selectors, services
 from safeguard.monitoring import report_presenters as present
 from safeguard.monitoring.models import Snapshot
 from safeguard.people.models import Board
-from safeguard.reviews.forms.actions import add_service_errors
 from safeguard.reviews.models import Review
 
 DOWNLOAD_FORMATS = {"pdf": rendering.PDF_CONTENT_TYPE, "xlsx": rendering.XLSX_CONTENT_TYPE}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import presenters as present
 from safeguard.monitoring import services
-from safeguard.monitoring.forms import ConfirmForm, MeetingForm, apply_service_errors
+from safeguard.monitoring.forms import ConfirmForm, MeetingForm, add_service_errors
 from safeguard.monitoring.models import CycleStatus, Snapshot
 from safeguard.monitoring.reports.summary import summary_reviews
 from safeguard.monitoring.views import reads
@@ -78,7 +78,7 @@ def cycle_close(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied) or MANAGERS_ONLY, crumbs=crumbs)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             count = snapshot.action_count
             messages.success(
@@ -126,7 +126,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied), crumbs=crumbs)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             items = meeting.items.count()
             messages.success(

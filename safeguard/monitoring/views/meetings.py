@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.concurrency import StaleEdit
+from safeguard.core.govuk_forms import add_service_errors
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import presenters as present
 from safeguard.monitoring import services
@@ -22,7 +23,6 @@ from safeguard.monitoring.forms import (
     ConfirmForm,
     DecisionForm,
     FinaliseForm,
-    apply_service_errors,
 )
 from safeguard.monitoring.models import DecisionKind, Meeting, MeetingStatus
 from safeguard.monitoring.views import reads
@@ -110,7 +110,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(denied) or _members_only(meeting))
             status = 403
         except ValidationError as error:
-            apply_service_errors(form, error, rename=DECISION_ERROR_FIELDS)
+            add_service_errors(form, error, rename=DECISION_ERROR_FIELDS)
         else:
             label = DecisionKind(form.cleaned_data["kind"]).label
             messages.success(request, f"Item {item.position}: \u201c{label}\u201d has been recorded")
@@ -134,7 +134,7 @@ def agenda_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as denied:
         return refuse(request, str(denied) or _chair_only(meeting), crumbs=present.meeting_crumbs(meeting))
     except ValidationError as error:
-        apply_service_errors(form, error)
+        add_service_errors(form, error)
         return _meeting_page(request, meeting, error_form=form)
     if added:
         messages.success(request, f"{added} new item{'' if added == 1 else 's'} added to the agenda")
@@ -159,7 +159,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied) or _chair_only(meeting), crumbs=crumbs)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Attendance has been recorded")
             return redirect(_meeting_url(meeting))
@@ -196,7 +196,7 @@ def meeting_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied) or _chair_only(meeting), crumbs=crumbs)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The minutes are final. The meeting's decisions can no longer change")
             return redirect(_meeting_url(meeting))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import presenters as present
 from safeguard.monitoring import selectors, services
-from safeguard.monitoring.forms import AnswerForm, apply_service_errors
+from safeguard.monitoring.forms import AnswerForm, add_service_errors
 from safeguard.monitoring.models import RequestStatus
 from safeguard.monitoring.views import reads
 from safeguard.monitoring.views.common import FORM_METHODS, posted, refuse, viewing
@@ -78,7 +78,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied) or NOT_YOURS_TO_ANSWER, crumbs=crumbs)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             asked = (
                 " and your request for a new due date goes to the subgroup"

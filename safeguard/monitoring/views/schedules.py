@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.calendar import add_working_days
 from safeguard.core.concurrency import StaleEdit
+from safeguard.core.govuk_forms import add_service_errors
 from safeguard.monitoring import permissions as perms
 from safeguard.monitoring import presenters as present
 from safeguard.monitoring import selectors, services
@@ -21,7 +22,6 @@ from safeguard.monitoring.forms import (
     ConfirmForm,
     ScheduleCreateForm,
     ScheduleEditForm,
-    apply_service_errors,
     manageable_boards,
 )
 from safeguard.monitoring.views import reads
@@ -84,7 +84,7 @@ def schedule_create(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied) or MANAGERS_ONLY, crumbs=present.breadcrumbs())
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The schedule \u201c{schedule.name}\u201d has been set up")
             return redirect("monitoring:schedule_detail", pk=schedule.pk)
@@ -153,7 +153,7 @@ def schedule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as denied:
             return refuse(request, str(denied) or MANAGERS_ONLY, crumbs=crumbs)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The schedule has been saved")
             return redirect("monitoring:schedule_detail", pk=schedule.pk)
@@ -190,7 +190,7 @@ def cycle_open(request: HttpRequest, pk: int) -> HttpResponse:
             except PermissionDenied as denied:
                 return refuse(request, str(denied) or MANAGERS_ONLY, crumbs=crumbs)
             except ValidationError as error:
-                apply_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 if created:
                     sent = cycle.requests.count()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from safeguard.core.concurrency import VersionedFormMixin
@@ -30,19 +29,6 @@ from safeguard.reviews.selectors import SORTS, ActionFilters
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 27/3/2026"
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError (or InvalidTransition) on the form: keyed messages on their
-    fields where the form has them, everything else at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _date_field(label: str, *, required: bool = True, required_message: str = "") -> forms.DateField:

@@ -2,7 +2,7 @@
 
 Forms check the shape of what was typed (a real date, a choice from the list); the services decide the
 rules (a unique reference, an involved agency, a ready plan) and their messages reach the same error
-summary through `apply_service_errors`.
+summary through `add_service_errors`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,12 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from safeguard.core.concurrency import VersionedFormMixin
+from safeguard.core.govuk_forms import (
+    DayMonthYearField,
+    GovukDatesMixin,
+    Textarea,
+    example_date_hint,
+)
 from safeguard.people.models import Agency, Board, Subgroup, User
 from safeguard.reviews.models import (
     REVIEW_TRANSITIONS,
@@ -32,125 +38,6 @@ from safeguard.reviews.models import (
     Theme,
 )
 from safeguard.reviews.permissions import BOARD_MANAGING_ROLES
-
-# --- A GOV.UK date input (day, month, year) ------------------------------------------------------
-
-DATE_PARTS = ("day", "month", "year")
-
-
-class DayMonthYearWidget(forms.MultiWidget):
-    """Three text boxes named `<name>-day`, `<name>-month`, `<name>-year`, as the GOV.UK date input names them."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
-
-    def decompress(self, value: Any) -> list[str]:
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return ["", "", ""]
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
-        return [str(data.get(f"{name}-{part}", "")).strip() for part in DATE_PARTS]
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return not any(f"{name}-{part}" in data for part in DATE_PARTS)
-
-
-class DayMonthYearField(forms.Field):
-    """A date typed as day, month and year, with the GOV.UK error messages for each way it can be wrong."""
-
-    widget = DayMonthYearWidget
-
-    def __init__(self, *, subject: str, **kwargs: Any) -> None:
-        # `subject` names the date in messages: "The notification date must include a month".
-        self.subject = subject
-        kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault("required", f"Enter {subject[0].lower()}{subject[1:]}")
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> date | None:
-        if isinstance(value, date):
-            return value
-        parts = list(value or ["", "", ""])
-        if not any(parts):
-            return None
-        missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
-        if missing:
-            raise ValidationError(f"{self.subject} must include a {' and a '.join(missing)}")
-        try:
-            day, month, year = (int(part) for part in parts)
-            if year < 1900:
-                raise ValueError
-            return date(year, month, day)
-        except ValueError:
-            raise ValidationError(f"{self.subject} must be a real date") from None
-
-
-def example_date_hint(extra: str = "") -> str:
-    today = timezone.localdate()
-    example = f"For example, {today.day} {today.month} {today.year}"
-    return f"{extra} {example}".strip() if extra else example
-
-
-class GovukDatesMixin:
-    """Gives templates the GOV.UK date input parameters for a date field: `form.date_input("due_date")`."""
-
-    def date_input(self, name: str) -> dict[str, Any]:
-        bound = self[name]  # type: ignore[index]
-        value = bound.value()
-        parts = (
-            bound.field.widget.decompress(value) if isinstance(value, date) or value is None else list(value)
-        )
-        error_class = " govuk-input--error" if bound.errors else ""
-        widths = {
-            "day": "govuk-input--width-2",
-            "month": "govuk-input--width-2",
-            "year": "govuk-input--width-4",
-        }
-        return {
-            "id": bound.auto_id,
-            "namePrefix": bound.html_name,
-            "fieldset": {"legend": {"text": str(bound.label), "classes": "govuk-fieldset__legend--s"}},
-            "hint": {"text": str(bound.help_text or example_date_hint())},
-            "errorMessage": {"text": " ".join(str(e) for e in bound.errors)} if bound.errors else None,
-            "items": [
-                {
-                    "name": part,
-                    "label": part.title(),
-                    "value": parts[i],
-                    "classes": widths[part] + error_class,
-                }
-                for i, part in enumerate(DATE_PARTS)
-            ],
-        }
-
-
-class Textarea(forms.Textarea):
-    """A textarea without Django's default rows and cols: the GOV.UK macro sets its own rows, and passing
-    them again as attributes would repeat the attribute in the HTML."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
-        self.attrs.pop("rows", None)
-        self.attrs.pop("cols", None)
-
-
-# --- Service errors into the form ---------------------------------------------------------------
-
-
-def apply_service_errors(
-    form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None
-) -> None:
-    """Put a service's ValidationError on the form: keyed messages on their field where the form has one,
-    everything else (and InvalidTransition's plain message) above the form."""
-    rename = rename or {}
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            name = rename.get(key, key)
-            form.add_error(name if name in form.fields else None, list(messages))
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class UserChoiceField(forms.ModelChoiceField):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.access import log_page_view
 from safeguard.core.concurrency import StaleEdit
+from safeguard.core.govuk_forms import add_service_errors
 from safeguard.core.paging import CountedPaginator
 from safeguard.reviews import counts as kept_counts
 from safeguard.reviews import permissions as perms
@@ -41,7 +42,6 @@ from safeguard.reviews.forms.actions import (
     ReopenForm,
     ReprogrammeForm,
     UpdateForm,
-    add_service_errors,
 )
 from safeguard.reviews.models import Action, EvidenceKind
 from safeguard.reviews.presenters import actions as present

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.access import log_page_view
 from safeguard.core.concurrency import StaleEdit
+from safeguard.core.govuk_forms import add_service_errors
 from safeguard.reviews import counts as kept_counts
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors, services
@@ -38,7 +39,6 @@ from safeguard.reviews.forms.register import (
     ReviewEditForm,
     ReviewFilterForm,
     ReviewMoveForm,
-    apply_service_errors,
     boards_user_can_register_for,
 )
 from safeguard.reviews.models import ActionPlan, PlanKind, PlanStatusChange, Review, ReviewStatus
@@ -124,7 +124,7 @@ def review_create(request: HttpRequest) -> HttpResponse:
         try:
             review = services.register_review(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Review {review.reference} is on the register")
             return redirect("reviews:review_detail", pk=review.pk)
@@ -177,7 +177,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit as stale:
             form.add_stale_error(stale)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The review's details have been saved")
             return redirect("reviews:review_detail", pk=review.pk)
@@ -202,7 +202,7 @@ def review_move(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The review is now at \u201c{review.get_status_display()}\u201d")
             return redirect("reviews:review_detail", pk=review.pk)
@@ -229,7 +229,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             finding = services.add_finding(actor=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Finding {finding.number} has been recorded")
             return redirect(reverse("reviews:review_detail", args=[review.pk]) + "#findings")
@@ -250,7 +250,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, review=review, **form.cleaned_data
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Recommendation {recommendation} has been recorded")
             return redirect(reverse("reviews:review_detail", args=[review.pk]) + "#recommendations")
@@ -272,7 +272,7 @@ def recommendation_response(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, recommendation=recommendation, response=form.cleaned_data["response"]
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The board's response to {recommendation} has been recorded")
             return redirect(reverse("reviews:review_detail", args=[review.pk]) + "#recommendations")
@@ -312,7 +312,7 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
                 owner_board=None if single else data["owner_board"],
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{plan.title} has been created. Add its actions")
             return redirect("reviews:plan_detail", pk=plan.pk)
@@ -385,7 +385,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.submit_plan(actor=request.user, plan=plan)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The plan has been submitted for approval")
             return redirect("reviews:plan_detail", pk=plan.pk)
@@ -403,7 +403,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             plan = services.approve_plan(actor=request.user, plan=plan)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Version {plan.approved_version} of the plan is approved and its actions are agreed"
@@ -423,7 +423,7 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.return_plan(actor=request.user, plan=plan, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            apply_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The plan has been returned to its owner with your reason")
             return redirect("reviews:plan_detail", pk=plan.pk)
@@ -459,7 +459,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
                 if criterion is not None:
                     services.add_success_criterion(actor=request.user, action=action, **criterion)
         except ValidationError as error:
-            apply_service_errors(form, error, rename=CRITERION_ERRORS)
+            add_service_errors(form, error, rename=CRITERION_ERRORS)
         else:
             more = "" if criterion is None else ". Add more success criteria on the action's page"
             messages.success(request, f"Action {action.number} has been added to the plan{more}")

@@ -26,11 +26,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from safeguard.core.access import log_access, log_accesses
 from safeguard.core.audit import record_event
+from safeguard.core.govuk_forms import add_service_errors
 from safeguard.core.models import AccessVia
 from safeguard.core.xlsx_stream import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from safeguard.reviews import permissions as perms
 from safeguard.reviews import selectors
-from safeguard.reviews.forms.actions import add_service_errors
 from safeguard.reviews.forms.spreadsheets import (
     ActionFilterForm,
     ColumnMappingForm,
