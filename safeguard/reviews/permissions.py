@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BigIntegerField, BooleanField, CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from safeguard.people.holdings import Holdings, holdings_of, request_holdings
 from safeguard.people.models import Agency, Board, BoardRole, Membership, Role, SubgroupMembership
 from safeguard.reviews.models import Action, ActionPlan, PlanKind, Review
 
@@ -43,23 +44,16 @@ class Viewer:
     query. It stands for the user in every write predicate: `can_judge(viewer, action)` answers exactly as
     `can_judge(user, action)` would, without reading the user's roles again."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: Any, holdings: Holdings | None = None) -> None:
         self.user = user
         self.pk = getattr(user, "pk", None)
         self.is_authenticated = bool(getattr(user, "is_authenticated", False))
         self.is_active = bool(getattr(user, "is_active", False))
         self.is_superuser = bool(getattr(user, "is_superuser", False))
-        board_roles: set[tuple[int, str]] = set()
-        seats: set[tuple[int, int, bool]] = set()
-        memberships: set[tuple[int, str]] = set()
-        if _active(user):
-            for kind, board_or_agency, subgroup, role, is_chair in _holdings(user):
-                if kind == "board_role":
-                    board_roles.add((board_or_agency, role))
-                elif kind == "seat" and subgroup is not None:
-                    seats.add((subgroup, board_or_agency, bool(is_chair)))
-                elif kind == "membership":
-                    memberships.add((board_or_agency, role))
+        held = holdings if holdings is not None else holdings_of(user)
+        board_roles = held.board_roles
+        seats = held.seats
+        memberships = {(agency, role) for agency, role, _ in held.memberships}
         self.role_board_ids = frozenset(board for board, _ in board_roles)
         self.managed_board_ids = frozenset(
             board for board, role in board_roles if role in BOARD_MANAGING_ROLES
@@ -90,33 +84,6 @@ class Viewer:
         return not self.chaired_board_ids.isdisjoint(board_ids)
 
 
-def _holdings(user: Any) -> list[tuple[str, int, int | None, str, bool]]:
-    """(kind, board or agency id, subgroup id, role, is chair) for each current board role, subgroup seat
-    and agency membership of the user: one query for the three tables."""
-    current = {"user": user, "ended_on__isnull": True}
-    no_subgroup = Value(None, output_field=BigIntegerField())
-    not_chair = Value(False, output_field=BooleanField())
-    board_roles = (
-        BoardRole.objects.filter(**current)
-        .order_by()
-        .annotate(kind=Value("board_role", output_field=CharField()), sub=no_subgroup, chair=not_chair)
-        .values_list("kind", "board_id", "sub", "role", "chair")
-    )
-    seats = (
-        SubgroupMembership.objects.filter(**current)
-        .order_by()
-        .annotate(kind=Value("seat", output_field=CharField()), no_role=Value("", output_field=CharField()))
-        .values_list("kind", "subgroup__board_id", "subgroup_id", "no_role", "is_chair")
-    )
-    memberships = (
-        Membership.objects.filter(**current)
-        .order_by()
-        .annotate(kind=Value("membership", output_field=CharField()), sub=no_subgroup, chair=not_chair)
-        .values_list("kind", "agency_id", "sub", "role", "chair")
-    )
-    return list(board_roles.union(seats, memberships, all=True))
-
-
 _REQUEST_VIEWER = "_reviews_viewer"
 
 
@@ -129,7 +96,7 @@ def request_viewer(request: Any) -> Viewer:
     user = request.user
     viewer = getattr(user, _REQUEST_VIEWER, None)
     if not isinstance(viewer, Viewer):
-        viewer = Viewer(user)
+        viewer = Viewer(user, request_holdings(user))
         setattr(user, _REQUEST_VIEWER, viewer)
     return viewer
 

@@ -57,9 +57,12 @@ def review_work_items(user: Any) -> list[inbox.WorkItem]:
 
 
 def review_navigation(user: Any) -> list[NavItem]:
-    from safeguard.reviews.permissions import works_in_partnership
+    from safeguard.people.holdings import request_holdings
+    from safeguard.reviews.permissions import as_viewer
 
-    if not (getattr(user, "is_superuser", False) or works_in_partnership(user)):
+    # The menu is built for the request's user: its holdings are read once for the menu and the page.
+    request_holdings(user)
+    if not (getattr(user, "is_superuser", False) or as_viewer(user).works_in_partnership):
         return []
     return [
         NavItem("Reviews", "reviews:register", order=20),
