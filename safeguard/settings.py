@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "safeguard.core",
     "safeguard.people",
+    "safeguard.casework",
     "safeguard.reviews",
     "safeguard.monitoring",
 ]

@@ -13,6 +13,7 @@ admin.site.site_title = "Safeguard administration"
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("safeguard.core.api_urls")),
     path("", include("safeguard.people.api_urls")),
+    path("", include("safeguard.casework.api_urls")),
     path("", include("safeguard.reviews.api_urls")),
     path("", include("safeguard.monitoring.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -30,6 +31,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", include("safeguard.core.urls")),
     path("", include("safeguard.people.urls")),
+    path("", include("safeguard.casework.urls")),
     path("", include("safeguard.reviews.urls")),
     path("", include("safeguard.monitoring.urls")),
     path("api/v1/", include(api_v1)),

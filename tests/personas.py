@@ -9,7 +9,7 @@
     def test_a_page(client_as, demo):
         client = client_as(demo.auditor)   # a Client signed in as that user
 
-Tests use the MD5 hasher (the test settings), so loading the 14 accounts is quick.
+Tests use the MD5 hasher (the test settings), so loading the 16 accounts is quick.
 """
 
 from __future__ import annotations

@@ -345,6 +345,24 @@ DEMO_PARTNERSHIP = PartnershipSpec(
             memberships=(MembershipSpec("liverpool_cs", Role.MASH_OFFICER, "liverpool_mash"),),
         ),
         AccountSpec(
+            "mash_manager",
+            "mash.manager@liverpool-cs.demo",
+            "Priya Ashworth",
+            "MASH Team Manager",
+            "MASH manager, Liverpool Children's Services (Liverpool MASH): decides contacts",
+            memberships=(MembershipSpec("liverpool_cs", Role.MASH_MANAGER, "liverpool_mash"),),
+        ),
+        AccountSpec(
+            "health_visitor",
+            "health.visitor@liverpool-community-health.demo",
+            "Morgan Fairclough",
+            "Health Visitor",
+            "Practitioner (health visitor), Liverpool Community Health NHS Trust",
+            memberships=(
+                MembershipSpec("liverpool_community_health", Role.PRACTITIONER, "liverpool_health_visiting"),
+            ),
+        ),
+        AccountSpec(
             "social_worker",
             "social.worker@liverpool-cs.demo",
             "Jamie Horrocks",

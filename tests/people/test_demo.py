@@ -52,7 +52,7 @@ def no_extra_loaders(monkeypatch: pytest.MonkeyPatch) -> list:
 def test_demo_creates_the_fourteen_accounts(db) -> None:
     load_demo_partnership()
     assert sorted(User.objects.values_list("email", flat=True)) == sorted(DEMO_EMAILS)
-    assert len(DEMO_EMAILS) == 14
+    assert len(DEMO_EMAILS) == 16
 
 
 def test_demo_creates_the_lancashire_and_liverpool_boards(db) -> None:
@@ -305,8 +305,8 @@ def test_a_failing_loader_rolls_back_the_whole_demo(db, no_extra_loaders) -> Non
 def test_load_demo_command_loads_the_partnership(db, no_extra_loaders) -> None:
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert User.objects.count() == 14
-    assert "Created 14 users." in out.getvalue()
+    assert User.objects.count() == 16
+    assert "Created 16 users." in out.getvalue()
 
 
 def test_load_demo_command_says_nothing_changed_on_a_second_run(db, no_extra_loaders) -> None:

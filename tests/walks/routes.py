@@ -859,6 +859,7 @@ register(RouteSpec("reviews:import_progress", Access.OBJECT, make_kwargs=_tracke
 # --- monitoring: each part registers its routes in its own file ---------------------------------
 
 from tests.walks import (  # noqa: E402, F401
+    routes_casework,
     routes_monitoring_api,
     routes_monitoring_pages,
     routes_monitoring_reports,
