@@ -1,15 +1,24 @@
 """The pages the benchmark measures: each Safeguard page beside its plain-Django baseline equivalent.
 
-Add a page here when a module lands (a child's record, ...): name it, say which scale persona signs in
-and how (session through the sign-in form, or the administrator's API token), and give the path on
-Safeguard and on the baseline. `ids` holds what bench/probe.py found in the database:
+Add a page here when a module lands: name it, say which scale persona signs in and how (session through
+the sign-in form, or the administrator's API token), and give the path on Safeguard and on the baseline.
+`ids` holds what bench/probe.py found in the database:
 
-- practitioner_id, monitor_id, admin_id: the scale personas (safeguard.core.scale). The practitioner owns
-  an average share of open clocks and leads a practitioner's share of actions; the monitor is an agency
-  safeguarding lead with a seat on their board's SCR subgroup (leads actions, judges evidence and impact);
+- practitioner_id, monitor_id, mash_id, admin_id: the scale personas (safeguard.core.scale). The
+  practitioner owns an average share of open clocks, leads a practitioner's share of actions and a
+  caseload of their agency's children; the monitor is an agency safeguarding lead with a seat on their
+  board's SCR subgroup (leads actions, judges evidence and impact); the MASH persona is a MASH officer of
+  the first board's children's social care agency (sees the board's children and its contact queue);
 - review_id: the review with the most actions (the generator's "hot" review, in monitoring), board_id its
   lead board (the monitor's); action_id: the action of that review with the longest history;
-- user_type_id: the content type of people.User (the hot record of the access log is the practitioner).
+- user_type_id: the content type of people.User (the hot record of the access log is the practitioner);
+- hot_child_id: the child with the most chronology entries (the generator's "hot" child, on the
+  practitioner's caseload); child_search_term: the family name most common among the children the
+  practitioner sees.
+
+The baseline has no sign-in: its casework pages take the persona's user id in the path and apply the
+same scoping (current involvements of the user's agencies; the boards of their MASH agencies) as plain
+Django queries.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 Ids = dict[str, Any]
 
@@ -25,7 +35,7 @@ Ids = dict[str, Any]
 class Page:
     key: str
     name: str
-    persona: str  # "practitioner", "monitor" or "admin" (see safeguard.core.scale for the accounts)
+    persona: str  # "practitioner", "monitor", "mash" or "admin" (see safeguard.core.scale for the accounts)
     auth: str  # "session" (signed in through the form) or "token" (Authorization: Token ...)
     app_path: Callable[[Ids], str]
     baseline_path: Callable[[Ids], str]
@@ -79,6 +89,30 @@ PAGES: tuple[Page, ...] = (
         "session",
         lambda ids: f"/reviews/{ids['review_id']}/",
         lambda ids: f"/reviews/{ids['review_id']}/",
+    ),
+    Page(
+        "child_detail",
+        "Child record with its chronology (hot child, practitioner)",
+        "practitioner",
+        "session",
+        lambda ids: f"/children/{ids['hot_child_id']}/",
+        lambda ids: f"/children/{ids['hot_child_id']}/",
+    ),
+    Page(
+        "child_search",
+        "Children search by name (practitioner)",
+        "practitioner",
+        "session",
+        lambda ids: f"/children/?q={quote(str(ids['child_search_term']))}",
+        lambda ids: f"/children/search/{ids['practitioner_id']}/?q={quote(str(ids['child_search_term']))}",
+    ),
+    Page(
+        "mash_queue",
+        "MASH queue (MASH officer)",
+        "mash",
+        "session",
+        lambda ids: "/mash/",
+        lambda ids: f"/mash/{ids['mash_id']}/",
     ),
     Page(
         "who_viewed",

@@ -2,9 +2,10 @@
 
     python bench/probe.py app        -> ids of the scale personas and of the pages' records, the
                                         administrator's API token, the shape of the data (how many
-                                        actions in each status and RAG, what each persona sees), how the
-                                        data were generated and, for every page, the queries one request
-                                        costs on Safeguard
+                                        actions in each status and RAG, what each persona sees, the
+                                        children, caseload and MASH queue behind the casework pages), how
+                                        the data were generated and, for every page, the queries one
+                                        request costs on Safeguard
     python bench/probe.py baseline   -> the queries one request costs on the baseline
 
 Queries are counted with Django's test client and CaptureQueriesContext, on the second request to each
@@ -39,11 +40,18 @@ def find_ids() -> dict[str, Any]:
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Count
 
-    from safeguard.core.scale import SCALE_ADMIN_EMAIL, SCALE_MONITOR_EMAIL, SCALE_PRACTITIONER_EMAIL
+    from safeguard.casework import permissions as case_perms
+    from safeguard.casework.models import ChronologyEntry
+    from safeguard.core.scale import (
+        SCALE_ADMIN_EMAIL,
+        SCALE_MASH_EMAIL,
+        SCALE_MONITOR_EMAIL,
+        SCALE_PRACTITIONER_EMAIL,
+    )
     from safeguard.people.models import User
     from safeguard.reviews.models import Action, Review
 
-    emails = (SCALE_ADMIN_EMAIL, SCALE_PRACTITIONER_EMAIL, SCALE_MONITOR_EMAIL)
+    emails = (SCALE_ADMIN_EMAIL, SCALE_PRACTITIONER_EMAIL, SCALE_MONITOR_EMAIL, SCALE_MASH_EMAIL)
     users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
     review = Review.objects.annotate(n=Count("plans__actions")).order_by("-n", "pk").first()
     action = (
@@ -52,10 +60,27 @@ def find_ids() -> dict[str, Any]:
         .order_by("-history", "pk")
         .first()
     )
+    # The generator's hot child has more entries than any other; the search term is the family name most
+    # common among the children the practitioner sees (through the real access rules).
+    hot = (
+        ChronologyEntry.objects.values("child_id").annotate(n=Count("pk")).order_by("-n", "child_id").first()
+    )
+    practitioner = User.objects.get(pk=users[SCALE_PRACTITIONER_EMAIL])
+    term = (
+        case_perms.visible_children(practitioner)
+        .values("family_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "family_name")
+        .first()
+    )
     return {
         "admin_id": users[SCALE_ADMIN_EMAIL],
         "practitioner_id": users[SCALE_PRACTITIONER_EMAIL],
         "monitor_id": users[SCALE_MONITOR_EMAIL],
+        "mash_id": users.get(SCALE_MASH_EMAIL),
+        "hot_child_id": hot["child_id"] if hot else None,
+        "hot_child_entries": hot["n"] if hot else 0,
+        "child_search_term": term["family_name"] if term else "",
         "user_type_id": ContentType.objects.get_for_model(User).pk,
         "review_id": review.pk if review else None,
         "review_actions": review.n if review else 0,  # type: ignore[attr-defined]
@@ -90,12 +115,41 @@ def data_shape(ids: dict[str, Any]) -> dict[str, Any]:
             ),
             "visible_actions": perms.visible_actions(user).count(),
         }
+    shape["casework"] = casework_shape(ids)
     event = AuditEvent.objects.filter(action="scale.data_generated").order_by("-sequence").first()
     shape["generated"] = event.changes if event else None
     return shape
 
 
 _REVIEW_KINDS = {"Action", "Evidence to decide", "Impact to assess"}
+
+
+def casework_shape(ids: dict[str, Any]) -> dict[str, Any]:
+    """What the casework pages run over: the practitioner's children and caseload, the search's matches,
+    the MASH persona's children and queue."""
+    from safeguard.casework import permissions as perms
+    from safeguard.casework import selectors
+    from safeguard.casework.models import Child, ChronologyEntry, Contact, Involvement
+    from safeguard.people.models import User
+
+    practitioner = User.objects.get(pk=ids["practitioner_id"])
+    shape: dict[str, Any] = {
+        "children": Child.objects.count(),
+        "chronology_entries": ChronologyEntry.objects.count(),
+        "contacts_by_status": dict(Counter(Contact.objects.values_list("status", flat=True).iterator())),
+        "hot_child_entries": ids.get("hot_child_entries", 0),
+        "practitioner_children": perms.visible_children(practitioner).count(),
+        "practitioner_caseload": Involvement.objects.filter(
+            lead_practitioner=practitioner, ended_on__isnull=True
+        ).count(),
+        "search_term": ids.get("child_search_term", ""),
+        "search_matches": selectors.search_children(practitioner, ids.get("child_search_term") or "").count(),
+    }
+    if ids.get("mash_id"):
+        mash = User.objects.get(pk=ids["mash_id"])
+        shape["mash_children"] = perms.visible_children(mash).count()
+        shape["mash_queue"] = selectors.contact_queue(mash).count()
+    return shape
 
 
 def probe_app() -> dict[str, object]:
@@ -113,7 +167,9 @@ def probe_app() -> dict[str, object]:
     admin = User.objects.get(pk=ids["admin_id"])
     # A new key each run (only a digest is stored, so an earlier key cannot be read back).
     token = issue_api_token(user=admin, rotate=True, system_process="bench")
-    personas = {name: User.objects.get(pk=ids[f"{name}_id"]) for name in ("admin", "practitioner", "monitor")}
+    personas = {
+        name: User.objects.get(pk=ids[f"{name}_id"]) for name in ("admin", "practitioner", "monitor", "mash")
+    }
     queries = {}
     for page in PAGES:
         client = Client()

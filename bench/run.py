@@ -67,6 +67,7 @@ PERSONA_EMAILS = {
     "admin": "admin@scale.invalid",
     "practitioner": "practitioner@scale.invalid",
     "monitor": "monitor@scale.invalid",
+    "mash": "mash@scale.invalid",
 }
 # bench/profile_pages.py looks at these (SQL against Python, slowest queries, plans) after the load runs.
 PROFILED_PAGES = (
@@ -76,6 +77,9 @@ PROFILED_PAGES = (
     "action_list_filtered",
     "action_detail",
     "review_detail",
+    "child_detail",
+    "child_search",
+    "mash_queue",
 )
 
 
@@ -620,6 +624,9 @@ LATENCY_TARGETS = {
     "action_detail": (200, 500),
     "review_detail": (200, 500),
     "who_viewed": (100, None),
+    "child_detail": (200, 500),
+    "child_search": (200, 500),
+    "mash_queue": (200, 500),
 }
 
 
@@ -687,6 +694,18 @@ def _shape_lines(report: dict[str, Any]) -> list[str]:
         lines.append(
             f"- {persona}: My work {_counts(seen['my_work_items'])}; may see {seen['visible_actions']:,} actions."
         )
+    case = shape.get("casework") or {}
+    if case:
+        lines += [
+            f"- Casework: {case.get('children', 0):,} children, {case.get('chronology_entries', 0):,} chronology "
+            f"entries; contacts by status: {_counts(case.get('contacts_by_status', {}))}.",
+            f"- The child page: child {ids.get('hot_child_id')} with {case.get('hot_child_entries', 0):,} entries. "
+            f"The practitioner sees {case.get('practitioner_children', 0):,} children and leads "
+            f'{case.get("practitioner_caseload", 0)}; the search for "{case.get("search_term", "")}" '
+            f"matches {case.get('search_matches', 0):,}.",
+            f"- The MASH officer sees {case.get('mash_children', 0):,} children; their queue holds "
+            f"{case.get('mash_queue', 0):,} open contacts.",
+        ]
     return [*lines, ""]
 
 

@@ -80,6 +80,7 @@ class Agency(models.Model):
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.DO_NOTHING, related_name="+")
     agency = models.ForeignKey(Agency, on_delete=models.DO_NOTHING, related_name="+")
+    role = models.CharField(max_length=40)
     ended_on = models.DateField(null=True)
 
     class Meta:
@@ -261,3 +262,96 @@ class ActionStatusChange(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
+
+
+# --- Casework (casework_*): children, involvements, chronologies and MASH contacts ----------------------
+
+
+class AgencyBoard(models.Model):
+    """The boards an agency sits on (people.Agency.boards)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.DO_NOTHING, related_name="+")
+    board = models.ForeignKey(Board, on_delete=models.DO_NOTHING, related_name="+")
+
+    class Meta:
+        managed = False
+        db_table = "people_agency_boards"
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.board_id}"
+
+
+class Child(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.DO_NOTHING, related_name="+")
+    reference = models.CharField(max_length=20)
+    given_names = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    known_as = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True)
+    expected_on = models.DateField(null=True)
+    gender = models.CharField(max_length=10)
+
+    class Meta:
+        managed = False
+        db_table = "casework_child"
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Involvement(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.DO_NOTHING, related_name="involvements")
+    agency = models.ForeignKey(Agency, on_delete=models.DO_NOTHING, related_name="+")
+    service = models.CharField(max_length=120)
+    lead_practitioner = models.ForeignKey(User, null=True, on_delete=models.DO_NOTHING, related_name="+")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True)
+
+    class Meta:
+        managed = False
+        db_table = "casework_involvement"
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class ChronologyEntry(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.DO_NOTHING, related_name="chronology")
+    agency = models.ForeignKey(Agency, on_delete=models.DO_NOTHING, related_name="+")
+    author_name = models.CharField(max_length=200)
+    author_job_title = models.CharField(max_length=200)
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    category = models.CharField(max_length=20)
+    summary = models.CharField(max_length=200)
+    detail = models.TextField()
+    action_taken = models.TextField()
+    significant = models.BooleanField()
+    late_reason = models.TextField()
+    amends_id = models.BigIntegerField(null=True)
+    amendment_reason = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "casework_chronologyentry"
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class Contact(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.DO_NOTHING, related_name="+")
+    reference = models.CharField(max_length=20)
+    child = models.ForeignKey(Child, on_delete=models.DO_NOTHING, related_name="+")
+    referrer_agency = models.ForeignKey(Agency, null=True, on_delete=models.DO_NOTHING, related_name="+")
+    referrer_name = models.CharField(max_length=200)
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=20)
+    rag = models.CharField(max_length=10)
+
+    class Meta:
+        managed = False
+        db_table = "casework_contact"
+
+    def __str__(self) -> str:
+        return self.reference

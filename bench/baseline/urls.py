@@ -11,4 +11,7 @@ urlpatterns = [
     path("actions/", views.ActionList.as_view(), name="action_list"),
     path("actions/<int:pk>/", views.ActionDetail.as_view(), name="action_detail"),
     path("reviews/<int:pk>/", views.ReviewDetail.as_view(), name="review_detail"),
+    path("children/<int:pk>/", views.ChildDetail.as_view(), name="child_detail"),
+    path("children/search/<int:user_id>/", views.ChildSearch.as_view(), name="child_search"),
+    path("mash/<int:user_id>/", views.ContactQueue.as_view(), name="contact_queue"),
 ]

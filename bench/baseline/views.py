@@ -11,8 +11,13 @@ from bench.baseline.models import (
     Action,
     ActionPlan,
     ActionStatusChange,
+    AgencyBoard,
+    Child,
+    ChronologyEntry,
     Clock,
+    Contact,
     Evidence,
+    Involvement,
     Membership,
     ProgressUpdate,
     Review,
@@ -21,6 +26,18 @@ from bench.baseline.models import (
 )
 
 OPEN_STATES = ("draft", "agreed", "in_progress")
+# safeguard.casework.permissions, written out: who works in practice, and who works in a MASH.
+PRACTICE_ROLES = (
+    "practitioner",
+    "operational_supervisor",
+    "control_room_supervisor",
+    "team_manager",
+    "mash_officer",
+    "mash_manager",
+    "agency_safeguarding_lead",
+)
+MASH_ROLES = ("mash_officer", "mash_manager")
+OPEN_CONTACT_STATES = ("received", "rated", "decided")
 
 
 class UserList(ListView):
@@ -139,3 +156,64 @@ class ReviewDetail(DetailView):
             ),
         ),
     )
+
+
+class ChildDetail(DetailView):
+    """A child with the agencies currently involved and the latest 50 entries of the chronology."""
+
+    template_name = "baseline/child_detail.html"
+    queryset = Child.objects.select_related("board")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        child = self.object
+        return {
+            **super().get_context_data(**kwargs),
+            "involvements": Involvement.objects.filter(child=child, ended_on__isnull=True)
+            .select_related("agency", "lead_practitioner")
+            .order_by("started_on", "pk"),
+            "entries": ChronologyEntry.objects.filter(child=child)
+            .select_related("agency")
+            .order_by("-occurred_at", "-pk")[:50],
+        }
+
+
+class ChildSearch(ListView):
+    """Children a user may see whose names contain every word of ?q=, in name order, 50 a page: those of
+    their agencies' current involvements, and every child of the boards where they work in a MASH."""
+
+    template_name = "baseline/child_list.html"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Child]:
+        user_id = self.kwargs["user_id"]
+        memberships = Membership.objects.filter(user_id=user_id, ended_on__isnull=True)
+        agencies = memberships.filter(role__in=PRACTICE_ROLES).values("agency_id")
+        mash_boards = AgencyBoard.objects.filter(
+            agency_id__in=memberships.filter(role__in=MASH_ROLES).values("agency_id")
+        ).values("board_id")
+        involved = Involvement.objects.filter(agency_id__in=agencies, ended_on__isnull=True).values(
+            "child_id"
+        )
+        children = Child.objects.filter(Q(board_id__in=mash_boards) | Q(pk__in=involved))
+        for word in self.request.GET.get("q", "").split()[:5]:
+            children = children.filter(
+                Q(given_names__icontains=word) | Q(family_name__icontains=word) | Q(known_as__icontains=word)
+            )
+        return children.select_related("board").order_by("family_name", "given_names", "pk")
+
+
+class ContactQueue(ListView):
+    """The MASH queue: the 50 oldest open contacts of the boards where the user works in a MASH."""
+
+    template_name = "baseline/contact_queue.html"
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        mash_agencies = Membership.objects.filter(
+            user_id=self.kwargs["user_id"], ended_on__isnull=True, role__in=MASH_ROLES
+        ).values("agency_id")
+        boards = AgencyBoard.objects.filter(agency_id__in=mash_agencies).values("board_id")
+        return (
+            Contact.objects.filter(board_id__in=boards, status__in=OPEN_CONTACT_STATES)
+            .select_related("child", "referrer_agency", "board")
+            .order_by("received_at", "pk")[:50]
+        )

@@ -5,17 +5,21 @@ dependency order, against an empty (freshly migrated) scratch database. The same
 the same rows on a fresh database every time: each generator draws from its own `random.Random` seeded
 with "<seed>:<generator name>", and times are counted back from a fixed anchor, never from the clock.
 
-Profiles (`PROFILES`) hold every table's target count in one place, including the tables of apps that
-do not generate yet (children, chronology, contacts): the large profile is the design's ten-year volume
-for a region of ten boards. Generated now: boards, agencies, teams, users and their roles (`people`),
-open clocks, the audit trail and the access log (`core.*`), and, from safeguard/reviews/scale.py, the
-review register with its findings, recommendations, plans, actions and every action's history (`reviews`).
+Profiles (`PROFILES`) hold every table's target count in one place: the large profile is the design's
+ten-year volume for a region of ten boards. Generated: boards, agencies, teams, users and their roles
+(`people`), open clocks, the audit trail and the access log (`core.*`); from safeguard/reviews/scale.py,
+the review register with its findings, recommendations, plans, actions and every action's history
+(`reviews`); and from safeguard/casework/scale.py, children, the agencies' involvements with them, their
+chronologies and the MASH contacts with their status history (`casework`).
 
 Personas (all with `SCALE_PASSWORD`): the administrator; a practitioner who owns an average share of
-open clocks and whose own record is the access log's "hot" record; an auditor of the first board; and a
-monitor, an agency safeguarding lead with a seat on their board's SCR subgroup, who leads actions and
-judges other agencies' evidence and impact. The monitor's board leads the "hot" review, the one with
-`reviews.hot_review_actions` actions.
+open clocks, whose own record is the access log's "hot" record, and who leads a caseload of their
+agency's involvements, one of them the "hot" child with `casework.hot_child_entries` chronology entries;
+an auditor of the first board; a monitor, an agency safeguarding lead with a seat on their board's SCR
+subgroup, who leads actions and judges other agencies' evidence and impact (the monitor's board leads
+the "hot" review, the one with `reviews.hot_review_actions` actions); and a MASH officer of the first
+board's children's social care agency, whose MASH sees every child of that board and works its queue of
+open contacts.
 
 How an app adds its tables
 --------------------------
@@ -81,6 +85,8 @@ SCALE_PRACTITIONER_EMAIL = f"practitioner@{SCALE_EMAIL_DOMAIN}"
 SCALE_AUDITOR_EMAIL = f"auditor@{SCALE_EMAIL_DOMAIN}"
 # An agency safeguarding lead with a seat on their board's SCR subgroup: leads actions, judges evidence.
 SCALE_MONITOR_EMAIL = f"monitor@{SCALE_EMAIL_DOMAIN}"
+# A MASH officer of the first board's children's social care agency: sees the board's children, rates contacts.
+SCALE_MASH_EMAIL = f"mash@{SCALE_EMAIL_DOMAIN}"
 BOARD_PREFIX = "SCALE-"
 # Times are counted back from here, so that a seed always gives the same rows.
 DEFAULT_ANCHOR = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -92,7 +98,7 @@ class Profile:
     counts: dict[str, int]
 
 
-# Keys are "<app>.<what>"; apps that have no generator yet keep their targets here all the same.
+# Keys are "<app>.<what>"; an app's generator reads its own (an app without one keeps its targets here).
 PROFILES: dict[str, Profile] = {
     "tiny": Profile(
         "tiny",
@@ -105,7 +111,9 @@ PROFILES: dict[str, Profile] = {
             "core.audit_events": 300,
             "core.open_clocks": 80,
             "casework.children": 50,
+            "casework.involvements": 100,
             "casework.chronology_entries": 200,
+            "casework.hot_child_entries": 40,
             "casework.contacts": 100,
             "reviews.reviews": 4,
             "reviews.actions": 20,
@@ -123,7 +131,9 @@ PROFILES: dict[str, Profile] = {
             "core.audit_events": 20_000,
             "core.open_clocks": 30_000,
             "casework.children": 3_000,
+            "casework.involvements": 6_000,
             "casework.chronology_entries": 20_000,
+            "casework.hot_child_entries": 500,
             "casework.contacts": 10_000,
             "reviews.reviews": 50,
             "reviews.actions": 1_000,
@@ -141,7 +151,9 @@ PROFILES: dict[str, Profile] = {
             "core.audit_events": 1_000_000,
             "core.open_clocks": 100_000,
             "casework.children": 300_000,
+            "casework.involvements": 600_000,
             "casework.chronology_entries": 2_000_000,
+            "casework.hot_child_entries": 500,
             "casework.contacts": 1_000_000,
             "reviews.reviews": 5_000,
             "reviews.actions": 100_000,
@@ -549,7 +561,7 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
 
     # One password hash for every account: hashing thousands of times would take minutes with Argon2.
     password = make_password(SCALE_PASSWORD)
-    n_users = max(ctx.count("people.users"), 4)
+    n_users = max(ctx.count("people.users"), 5)
     users = []
     for n in range(1, n_users + 1):
         email = {
@@ -557,6 +569,7 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
             2: SCALE_PRACTITIONER_EMAIL,
             3: SCALE_AUDITOR_EMAIL,
             4: SCALE_MONITOR_EMAIL,
+            5: SCALE_MASH_EMAIL,
         }.get(n, f"user{n:05d}@{SCALE_EMAIL_DOMAIN}")
         users.append(
             User(
@@ -571,6 +584,14 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
         )
     user_ids = ctx.create_returning_ids(User, users)
 
+    mash_position = next(
+        (
+            i
+            for i, (agency, board_id) in enumerate(zip(agencies, agency_board, strict=True))
+            if board_id == board_ids[0] and agency.sector == "childrens_social_care"
+        ),
+        0,
+    )
     roles = [role for role, _ in _ROLE_MIX]
     role_cum = list(itertools.accumulate(weight for _, weight in _ROLE_MIX))
     memberships = []
@@ -581,6 +602,8 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
         if index == 0:
             continue  # the administrator acts for no agency
         position = rng.randrange(len(agency_ids))
+        if index == 4:  # the MASH persona: the first board's children's social care agency
+            position = mash_position
         agency_id = agency_ids[position]
         role = (
             "practitioner"
@@ -589,6 +612,8 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
             if index == 2
             else "agency_safeguarding_lead"
             if index == 3
+            else "mash_officer"
+            if index == 4
             else rng.choices(roles, cum_weights=role_cum)[0]
         )
         memberships.append(
@@ -608,7 +633,7 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
 
     # Per board: a business manager, a chair, two auditors and a dozen subgroup members (the first of
     # them chairs both subgroups). The personas are never drawn: their roles are set below.
-    personas = set(user_ids[:4])
+    personas = set(user_ids[:5])
     monitor = user_ids[3] if len(user_ids) > 3 else None
     board_roles = []
     subgroup_objs = []
@@ -663,6 +688,7 @@ def generate_people(ctx: ScaleContext) -> dict[str, int]:
             "people.admin_id": user_ids[0],
             "people.practitioner_id": user_ids[1],
             "people.monitor_id": monitor,
+            "people.mash_id": user_ids[4],
             "people.agency_board": dict(zip(agency_ids, agency_board, strict=True)),
             "people.members_by_agency": members_by_agency,
             "people.board_of_user": board_of_user,
@@ -911,6 +937,7 @@ __all__ = [
     "PROFILES",
     "SCALE_ADMIN_EMAIL",
     "SCALE_AUDITOR_EMAIL",
+    "SCALE_MASH_EMAIL",
     "SCALE_MONITOR_EMAIL",
     "SCALE_PASSWORD",
     "SCALE_PRACTITIONER_EMAIL",

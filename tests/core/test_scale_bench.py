@@ -10,21 +10,43 @@ IDS = {
     "admin_id": 1,
     "practitioner_id": 2,
     "monitor_id": 4,
+    "mash_id": 5,
     "user_type_id": 7,
     "review_id": 30,
     "review_actions": 400,
     "board_id": 5,
     "action_id": 900,
+    "hot_child_id": 14057,
+    "hot_child_entries": 500,
+    "child_search_term": "Smith",
 }
 
 
 def test_every_page_has_a_persona_and_both_paths() -> None:
-    emails = {scale.SCALE_ADMIN_EMAIL, scale.SCALE_PRACTITIONER_EMAIL, scale.SCALE_MONITOR_EMAIL}
+    emails = {
+        scale.SCALE_ADMIN_EMAIL,
+        scale.SCALE_PRACTITIONER_EMAIL,
+        scale.SCALE_MONITOR_EMAIL,
+        scale.SCALE_MASH_EMAIL,
+    }
     assert set(run.PERSONA_EMAILS.values()) == emails
     for page in PAGES:
         assert page.persona in run.PERSONA_EMAILS
         assert page.app_path(IDS).startswith("/") and page.baseline_path(IDS).startswith("/")
     assert set(run.PROFILED_PAGES) <= {page.key for page in PAGES}
+    assert set(run.LATENCY_TARGETS) <= {page.key for page in PAGES}
+
+
+def test_the_casework_pages_are_measured_for_their_personas() -> None:
+    pages = {page.key: page for page in PAGES}
+    assert pages["child_detail"].app_path(IDS) == "/children/14057/"
+    assert pages["child_detail"].baseline_path(IDS) == "/children/14057/"
+    assert pages["child_search"].app_path(IDS) == "/children/?q=Smith"
+    assert pages["child_search"].baseline_path(IDS) == "/children/search/2/?q=Smith"
+    assert pages["mash_queue"].app_path(IDS) == "/mash/"
+    assert pages["mash_queue"].baseline_path(IDS) == "/mash/5/"
+    assert {pages[k].persona for k in ("child_detail", "child_search")} == {"practitioner"}
+    assert pages["mash_queue"].persona == "mash"
 
 
 def _result(rps: float, p95: float) -> dict[str, object]:
