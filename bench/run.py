@@ -425,6 +425,24 @@ async def sign_in(base: str, email: str) -> str:
     return header()
 
 
+async def post_form(base: str, cookie: str, path: str, fields: dict[str, str]) -> None:
+    """Post a form of `path` (with the CSRF token its page carries) in the signed-in session `cookie`."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        async with session.get(
+            f"{base}{path}", headers={"Cookie": cookie}, allow_redirects=False
+        ) as response:
+            page = await response.text()
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if not match:
+            raise SystemExit(f"No CSRF token on {path}.")
+        form = {"csrfmiddlewaretoken": html.unescape(match.group(1)), **fields}
+        async with session.post(
+            f"{base}{path}", data=form, headers={"Cookie": cookie}, allow_redirects=False
+        ) as response:
+            if response.status != 302:
+                raise SystemExit(f"Posting {path} answered {response.status}, not a redirect.")
+
+
 # --- Measuring -----------------------------------------------------------------------------------------
 
 
@@ -527,6 +545,11 @@ async def measure_all(
     for page in selected_pages(args):
         if page.auth == "token":
             app_headers = {"Authorization": f"Token {info['token']}"}
+        elif page.prepare is not None:
+            # A session of its own, so what the form leaves in it (a search) touches no other page.
+            cookie = await sign_in(app_base, PERSONA_EMAILS[page.persona])
+            await post_form(app_base, cookie, *page.prepare(ids))
+            app_headers = {"Cookie": cookie}
         else:
             app_headers = {"Cookie": sessions[page.persona]}
         targets = {
