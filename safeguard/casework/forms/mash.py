@@ -20,6 +20,7 @@ from safeguard.core.govuk_forms import (
     NO_SUCH_TIME,
     DayMonthYearField,
     GovukDatesMixin,
+    Textarea,
     TimeOfDayField,
     add_service_errors,
     local_moment,
@@ -38,15 +39,9 @@ def _text(
         max_length=max_length,
         help_text=help_text,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=Textarea(attrs={"rows": rows}),
         error_messages={"max_length": f"Use {max_length} characters or fewer."},
     )
-
-
-def _service_errors(form: forms.Form, error: ValidationError, renamed: dict[str, str]) -> None:
-    if hasattr(error, "error_dict"):
-        error = ValidationError({renamed.get(key, key): value for key, value in error.error_dict.items()})
-    add_service_errors(form, error)
 
 
 # --- Sharing a worry ----------------------------------------------------------------------------
@@ -152,7 +147,7 @@ class RecordContactForm(GovukDatesMixin, forms.Form):
         }
 
     def add_errors(self, error: ValidationError) -> None:
-        _service_errors(self, error, {"received_at": "received_on"})
+        add_service_errors(self, error, rename={"received_at": "received_on"})
 
 
 # --- Rating, deciding, closing ------------------------------------------------------------------
@@ -169,7 +164,7 @@ class RateForm(forms.Form):
     rationale = _text("Why this rating?", help_text="The risk as you see it from the contact and research")
 
     def add_errors(self, error: ValidationError) -> None:
-        _service_errors(self, error, {})
+        add_service_errors(self, error)
 
 
 class DecideForm(forms.Form):
@@ -188,11 +183,11 @@ class DecideForm(forms.Form):
     )
 
     def add_errors(self, error: ValidationError) -> None:
-        _service_errors(self, error, {})
+        add_service_errors(self, error)
 
 
 class CloseForm(forms.Form):
     """No fields: the button records that the referrer has been told the outcome."""
 
     def add_errors(self, error: ValidationError) -> None:
-        _service_errors(self, error, {})
+        add_service_errors(self, error)
